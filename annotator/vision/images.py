@@ -1,0 +1,136 @@
+"""Loading page images safely and normalising them for analysis.
+
+Every loader here decodes the pixels fully (so a truncated file fails now, not later in
+the GUI), refuses decompression bombs before allocating, honours EXIF orientation and
+returns 8-bit RGB whatever the file held (CMYK, 16-bit grey, palette, alpha).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# A WeChat episode is one image up to ~1080 x 40,000 (43 MP); allow generous headroom for
+# wider scans while refusing the 10^10-pixel bombs found in the wild.
+MAX_PIXELS = 150_000_000
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
+
+
+class ImageLoadError(ValueError):
+    """A file that cannot be used as a page. The message is one line for the user."""
+
+
+def _open(source: str | os.PathLike | bytes, name: str) -> Image.Image:
+    fp = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
+    if not isinstance(source, (bytes, bytearray)) and Path(source).stat().st_size == 0:
+        raise ImageLoadError(f"{name}: empty file (0 bytes)")
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        img = Image.open(fp)
+        w, h = img.size
+        if w * h > MAX_PIXELS:
+            raise ImageLoadError(
+                f"{name}: image is {w}x{h} ({w * h / 1e6:.0f} MP), over the {MAX_PIXELS / 1e6:.0f} MP limit "
+                "(possible decompression bomb)"
+            )
+        img.load()
+        return img
+    except ImageLoadError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise ImageLoadError(f"{name}: refused, too many pixels (possible decompression bomb): {exc}") from None
+    except UnidentifiedImageError:
+        raise ImageLoadError(f"{name}: not an image (unrecognised format)") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        msg = str(exc) or exc.__class__.__name__
+        if "truncated" in msg.lower():
+            raise ImageLoadError(f"{name}: image file is truncated or corrupt") from None
+        raise ImageLoadError(f"{name}: cannot decode image ({msg})") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+
+
+def to_rgb8(img: Image.Image) -> Image.Image:
+    """Convert any Pillow mode to 8-bit RGB, scaling 16/32-bit data instead of clipping it."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        if img.mode.startswith("I;16"):
+            arr = arr / 257.0
+        elif arr.size and arr.max() > 255:
+            top = 65535.0 if arr.max() <= 65535 else float(arr.max())
+            arr = arr * (255.0 / top)
+        img = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L")
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(background, rgba)
+    return img.convert("RGB") if img.mode != "RGB" else img
+
+
+def load_image(source: str | os.PathLike | bytes, name: str | None = None) -> Image.Image:
+    """Open, fully decode and normalise a page: upright (EXIF applied), 8-bit RGB.
+
+    Raises ``ImageLoadError`` with a one-line message for any file that is not a usable page.
+    """
+    label = name or (Path(source).name if not isinstance(source, (bytes, bytearray)) else "image")
+    img = _open(source, label)
+    try:
+        img = ImageOps.exif_transpose(img)
+    except Exception:  # a broken EXIF block must not make a readable page unusable
+        pass
+    return to_rgb8(img)
+
+
+def image_size(source: str | os.PathLike) -> tuple[int, int]:
+    """Width and height of an image file without decoding its pixels (EXIF rotation applied)."""
+    previous = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(source) as img:
+            w, h = img.size
+            orientation = img.getexif().get(0x0112, 1)
+    finally:
+        Image.MAX_IMAGE_PIXELS = previous
+    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+
+
+def as_rgb_array(image: np.ndarray | Image.Image) -> np.ndarray:
+    """Normalise any image-like input (gray, RGBA, 16-bit, float, PIL) to an HxWx3 uint8 RGB array.
+
+    Vision functions accept what users pass them; this is the one place that decides how.
+    """
+    if isinstance(image, Image.Image):
+        return np.asarray(to_rgb8(image))
+    arr = np.asarray(image)
+    if arr.size and arr.shape[0] * (arr.shape[1] if arr.ndim > 1 else 1) > MAX_PIXELS:
+        raise ImageLoadError(
+            f"image is {arr.shape[1]}x{arr.shape[0]}, over the {MAX_PIXELS / 1e6:.0f} MP limit"
+        )
+    if arr.dtype == np.uint16:
+        arr = (arr / 257).astype(np.uint8)
+    elif arr.dtype.kind == "f":
+        scale = 255.0 if arr.size and arr.max() <= 1.0 else 1.0
+        arr = np.clip(arr * scale, 0, 255).astype(np.uint8)
+    elif arr.dtype != np.uint8:
+        arr = np.clip(arr, 0, 255).astype(np.uint8)
+    if arr.ndim == 2:
+        arr = np.repeat(arr[:, :, None], 3, axis=2)
+    elif arr.ndim == 3 and arr.shape[2] == 1:
+        arr = np.repeat(arr, 3, axis=2)
+    elif arr.ndim == 3 and arr.shape[2] == 4:
+        alpha = arr[:, :, 3:4].astype(np.float32) / 255.0
+        arr = (arr[:, :, :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
+    elif arr.ndim != 3 or arr.shape[2] != 3:
+        raise ImageLoadError(f"unsupported image array shape {arr.shape}")
+    return np.ascontiguousarray(arr)
+
+
+def load_array(source: str | os.PathLike | bytes, name: str | None = None) -> np.ndarray:
+    """``load_image`` as an HxWx3 uint8 RGB array."""
+    return np.asarray(load_image(source, name))
