@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 # wider scans while refusing the 10^10-pixel bombs found in the wild.
 MAX_PIXELS = 150_000_000
 
+# Pillow checks this on every open; set once here (not toggled per call, which would race
+# between import threads).
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 
 
@@ -26,25 +31,21 @@ class ImageLoadError(ValueError):
 
 
 def _open(source: str | os.PathLike | bytes, name: str) -> Image.Image:
-    fp = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
-    if not isinstance(source, (bytes, bytearray)) and Path(source).stat().st_size == 0:
+    is_bytes = isinstance(source, (bytes, bytearray))
+    if (len(source) if is_bytes else Path(source).stat().st_size) == 0:
         raise ImageLoadError(f"{name}: empty file (0 bytes)")
-    previous = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        img = Image.open(fp)
+        img = Image.open(io.BytesIO(source) if is_bytes else source)
         w, h = img.size
         if w * h > MAX_PIXELS:
-            raise ImageLoadError(
-                f"{name}: image is {w}x{h} ({w * h / 1e6:.0f} MP), over the {MAX_PIXELS / 1e6:.0f} MP limit "
-                "(possible decompression bomb)"
-            )
+            raise ImageLoadError(_too_big(name, w * h, f"{w}x{h}"))
         img.load()
         return img
     except ImageLoadError:
         raise
     except Image.DecompressionBombError as exc:
-        raise ImageLoadError(f"{name}: refused, too many pixels (possible decompression bomb): {exc}") from None
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        raise ImageLoadError(_too_big(name, int(found.group(1)) if found else None, "")) from None
     except UnidentifiedImageError:
         raise ImageLoadError(f"{name}: not an image (unrecognised format)") from None
     except (OSError, SyntaxError, ValueError) as exc:
@@ -52,8 +53,15 @@ def _open(source: str | os.PathLike | bytes, name: str) -> Image.Image:
         if "truncated" in msg.lower():
             raise ImageLoadError(f"{name}: image file is truncated or corrupt") from None
         raise ImageLoadError(f"{name}: cannot decode image ({msg})") from None
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous
+
+
+def _too_big(name: str, pixels: int | None, dims: str) -> str:
+    size = f"{dims} " if dims else ""
+    count = f"({pixels / 1e6:,.0f} MP) " if pixels else ""
+    return (
+        f"{name}: refused, image declares {size}{count}over the {MAX_PIXELS / 1e6:.0f} MP limit "
+        "(possible decompression bomb)"
+    )
 
 
 def to_rgb8(img: Image.Image) -> Image.Image:
@@ -89,14 +97,9 @@ def load_image(source: str | os.PathLike | bytes, name: str | None = None) -> Im
 
 def image_size(source: str | os.PathLike) -> tuple[int, int]:
     """Width and height of an image file without decoding its pixels (EXIF rotation applied)."""
-    previous = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    try:
-        with Image.open(source) as img:
-            w, h = img.size
-            orientation = img.getexif().get(0x0112, 1)
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous
+    with Image.open(source) as img:
+        w, h = img.size
+        orientation = img.getexif().get(0x0112, 1)
     return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
 
 

@@ -1,0 +1,343 @@
+"""Importing episodes: image files, folders, CBZ/ZIP archives, PDF pages and long strips.
+
+Inputs are recognised by their bytes, not their names. Each page is decoded fully before
+anything is written, stored content-addressed, then committed in its own transaction; an
+episode row is created in the same transaction as its first page, so a killed import never
+leaves a page without media or an episode without pages. Bad files are reported one line
+each and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Callable, Iterator
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from annotator.core import models
+from annotator.core.media import (
+    FORMAT_SUFFIX,
+    make_thumbnail,
+    media_relpath,
+    sha256_bytes,
+    thumb_relpath,
+    write_atomic,
+)
+from annotator.core.project import Project
+from annotator.vision.images import IMAGE_SUFFIXES, MAX_PIXELS, ImageLoadError, load_image
+
+ARCHIVE_SUFFIXES = {".zip", ".cbz"}
+PDF_SUFFIXES = {".pdf"}
+MAX_ENTRY_BYTES = 512 * 1024 * 1024
+PDF_DPI = 200
+STRIP_RATIO = 3.0  # height/width above which a page is a vertical strip
+
+Progress = Callable[[int, int, str], None]
+
+
+class ImportError_(ValueError):
+    """An input that cannot be imported at all (unreadable archive, missing file)."""
+
+
+@dataclass
+class Source:
+    """One candidate page: a display name and a way to get its bytes."""
+
+    name: str
+    read: Callable[[], bytes]
+
+
+@dataclass
+class ImportReport:
+    episode_id: int | None = None
+    page_ids: list[int] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    cancelled: bool = False
+
+    def to_json(self) -> dict:
+        return {
+            "episode_id": self.episode_id,
+            "pages_added": len(self.page_ids),
+            "page_ids": self.page_ids,
+            "duplicates": self.duplicates,
+            "errors": [{"file": n, "error": e} for n, e in self.errors],
+            "cancelled": self.cancelled,
+        }
+
+
+def natural_key(text: str) -> list:
+    """Sort key that puts page 2 before page 10."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
+
+
+def _sniff(path: Path) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    return "image"
+
+
+def _archive_sources(path: Path, errors: list[tuple[str, str]]) -> Iterator[Source]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        errors.append((path.name, f"not a readable ZIP/CBZ archive ({exc})"))
+        return
+    entries = []
+    for info in archive.infolist():
+        name = info.filename
+        label = f"{path.name}:{name}"
+        if info.is_dir():
+            continue
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or ".." in parts or re.match(r"^[A-Za-z]:", name):
+            errors.append((label, "unsafe path in archive (escapes the folder); entry skipped"))
+            continue
+        if any(p.startswith(".") or p == "__MACOSX" for p in parts):
+            continue
+        if PurePosixPath(name).suffix.lower() not in IMAGE_SUFFIXES:
+            errors.append((label, "not an image entry; skipped"))
+            continue
+        if info.file_size > MAX_ENTRY_BYTES:
+            errors.append((label, f"entry is {info.file_size / 1e6:.0f} MB, over the {MAX_ENTRY_BYTES // 2**20} MB limit"))
+            continue
+        entries.append(info)
+    for info in sorted(entries, key=lambda i: natural_key(i.filename)):
+        yield Source(f"{path.name}:{info.filename}", lambda info=info: archive.read(info))
+
+
+def _pdf_sources(path: Path, errors: list[tuple[str, str]]) -> Iterator[Source]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except Exception as exc:  # pypdfium2 raises its own PdfiumError for every kind of damage
+        errors.append((path.name, f"not a readable PDF ({exc})"))
+        return
+
+    def render(index: int) -> bytes:
+        page = pdf[index]
+        w, h = page.get_size()
+        scale = PDF_DPI / 72
+        if w * h * scale * scale > MAX_PIXELS:
+            scale = (MAX_PIXELS / (w * h)) ** 0.5 * 0.99
+        image = page.render(scale=scale).to_pil()
+        out = io.BytesIO()
+        image.save(out, "PNG")
+        return out.getvalue()
+
+    for index in range(len(pdf)):
+        yield Source(f"{path.name}#page{index + 1}", lambda index=index: render(index))
+
+
+def expand(paths: list[str | Path], errors: list[tuple[str, str]]) -> Iterator[Source]:
+    """Every page the given files and folders hold, in reading order (natural sort)."""
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            errors.append((str(raw), "no such file or folder"))
+            continue
+        if path.is_dir():
+            children = [
+                p
+                for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
+            wanted = IMAGE_SUFFIXES | ARCHIVE_SUFFIXES | PDF_SUFFIXES
+            children = [p for p in children if p.suffix.lower() in wanted]
+            yield from expand(sorted(children, key=lambda p: natural_key(str(p.relative_to(path)))), errors)
+            continue
+        kind = _sniff(path)
+        if kind == "zip":
+            yield from _archive_sources(path, errors)
+        elif kind == "pdf":
+            yield from _pdf_sources(path, errors)
+        else:
+            yield Source(path.name, lambda path=path: path.read_bytes())
+
+
+@dataclass
+class Prepared:
+    name: str
+    sha: str
+    data: bytes
+    suffix: str
+    width: int
+    height: int
+    thumbnail: bytes
+
+
+def prepare(source: Source) -> Prepared:
+    """Read, validate and thumbnail one page; raises ImageLoadError/OSError for bad input."""
+    data = source.read()
+    name = source.name
+    img = load_image(data, name=name)
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as probe:
+        suffix = FORMAT_SUFFIX.get(probe.format or "", ".img")
+    return Prepared(name, sha256_bytes(data), data, suffix, img.width, img.height, make_thumbnail(img))
+
+
+@dataclass
+class EpisodeSpec:
+    """Where imported pages go; fields left None keep the episode's current values."""
+
+    series: str | None = None
+    number: int | None = None
+    title: str | None = None
+    title_zh: str | None = None
+    url: str | None = None
+    published_on: date | None = None
+    notes: str | None = None
+    direction: str | None = None
+    episode_id: int | None = None
+
+
+def _series_id(session, name: str) -> int:
+    row = session.exec(select(models.Series).where(models.Series.name == name)).first()
+    if row is None:
+        row = models.Series(name=name)
+        session.add(row)
+        session.flush()
+    return row.id
+
+
+def _find_episode(session, spec: EpisodeSpec) -> models.Episode | None:
+    if spec.episode_id is not None:
+        return session.get(models.Episode, spec.episode_id)
+    if spec.number is None:
+        return None
+    series_id = _series_id(session, spec.series or "Unsorted")
+    return session.exec(
+        select(models.Episode).where(models.Episode.series_id == series_id, models.Episode.number == spec.number)
+    ).first()
+
+
+def _apply_spec(episode: models.Episode, spec: EpisodeSpec) -> None:
+    for attr, column in (
+        ("title", "title"),
+        ("title_zh", "title_zh"),
+        ("url", "source_url"),
+        ("published_on", "published_on"),
+        ("notes", "notes"),
+        ("direction", "direction"),
+    ):
+        value = getattr(spec, attr)
+        if value is not None and getattr(episode, column) != value:
+            setattr(episode, column, value)
+
+
+def _new_episode(session, spec: EpisodeSpec) -> models.Episode:
+    series_id = _series_id(session, spec.series or "Unsorted")
+    number = spec.number
+    if number is None:
+        top = session.exec(select(func.max(models.Episode.number)).where(models.Episode.series_id == series_id)).one()
+        number = (top or 0) + 1
+    episode = models.Episode(series_id=series_id, number=number, retrieved_at=datetime.now(timezone.utc))
+    _apply_spec(episode, spec)
+    session.add(episode)
+    session.flush()
+    return episode
+
+
+def import_pages(
+    project: Project,
+    paths: list[str | Path],
+    spec: EpisodeSpec | None = None,
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    workers: int = 2,
+) -> ImportReport:
+    """Import pages into one episode; see the module docstring for the guarantees."""
+    spec = spec or EpisodeSpec()
+    report = ImportReport()
+    sources = list(expand(paths, report.errors))
+    total = len(sources)
+    with project.session() as s:
+        existing = _find_episode(s, spec)
+        if existing is not None:
+            _apply_spec(existing, spec)
+            s.add(existing)
+            report.episode_id = existing.id
+        elif spec.episode_id is not None:
+            raise ImportError_(f"episode {spec.episode_id} does not exist")
+
+    def safe_prepare(source: Source):
+        try:
+            return prepare(source)
+        except (ImageLoadError, OSError, zipfile.BadZipFile, RuntimeError, ValueError) as exc:
+            message = str(exc) or exc.__class__.__name__
+            return message.removeprefix(f"{source.name}: ")
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        window = max(2, workers * 2)  # bound memory: a 40,000-px strip is 130 MB decoded
+        futures = [pool.submit(safe_prepare, src) for src in sources[:window]]
+        for done, source in enumerate(sources):
+            if cancelled and cancelled():
+                report.cancelled = True
+                for fut in futures:
+                    fut.cancel()
+                break
+            result = futures[done].result()
+            if done + window < total:
+                futures.append(pool.submit(safe_prepare, sources[done + window]))
+            futures[done] = None  # release the decoded bytes
+            if isinstance(result, str):
+                report.errors.append((source.name, result))
+            else:
+                _store_page(project, result, spec, report)
+            if progress:
+                progress(done + 1, total, source.name)
+    return report
+
+
+def _store_page(project: Project, page: Prepared, spec: EpisodeSpec, report: ImportReport) -> None:
+    media_rel = media_relpath(page.sha, page.suffix)
+    with project.session() as s:
+        if report.episode_id is not None:
+            dup = s.exec(
+                select(models.Page.id).where(
+                    models.Page.episode_id == report.episode_id, models.Page.media_sha256 == page.sha
+                )
+            ).first()
+            if dup is not None:
+                report.duplicates.append(page.name)
+                return
+        known = s.exec(select(models.Page.media_path).where(models.Page.media_sha256 == page.sha)).first()
+        if known:
+            media_rel = known
+        target = project.media_file(media_rel)
+        if not target.exists():
+            write_atomic(target, page.data)
+        thumb = project.root / thumb_relpath(page.sha)
+        if not thumb.exists():
+            write_atomic(thumb, page.thumbnail)
+        episode = s.get(models.Episode, report.episode_id) if report.episode_id else _new_episode(s, spec)
+        top = s.exec(select(func.max(models.Page.index)).where(models.Page.episode_id == episode.id)).one()
+        row = models.Page(
+            episode_id=episode.id,
+            index=(top + 1) if top is not None else 0,
+            media_sha256=page.sha,
+            media_path=media_rel,
+            original_filename=page.name,
+            width=page.width,
+            height=page.height,
+            kind="strip" if page.height >= STRIP_RATIO * page.width else "page",
+        )
+        s.add(row)
+        s.flush()
+        report.episode_id = episode.id
+        report.page_ids.append(row.id)

@@ -1,0 +1,120 @@
+"""Loading the bundled seeds: the default codebook, the demo cast and the demo project.
+
+``seeds/`` sits beside the package in the source tree; the codebook is read from YAML so
+researchers can read, diff and adapt it without touching code.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import yaml
+from sqlmodel import select
+
+from annotator.core import models
+from annotator.core.importer import EpisodeSpec, ImportReport, import_pages
+from annotator.core.project import Project, init_project
+
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
+
+
+class SeedError(RuntimeError):
+    pass
+
+
+def _read_yaml(path: Path):
+    if not path.exists():
+        raise SeedError(f"seed file missing: {path}")
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def load_codebook(project: Project, path: Path | None = None) -> int:
+    """Add the codebook tree to a project, skipping motifs that already exist by (parent, name)."""
+    data = _read_yaml(path or SEEDS_DIR / "codebook.yaml")
+    nodes = data.get("motifs", data) if isinstance(data, dict) else data
+    added = 0
+    with project.session() as s:
+
+        def add(items, parent_id):
+            nonlocal added
+            for position, item in enumerate(items or []):
+                row = s.exec(
+                    select(models.Motif).where(models.Motif.parent_id == parent_id, models.Motif.name == item["name"])
+                ).first()
+                if row is None:
+                    row = models.Motif(
+                        parent_id=parent_id,
+                        position=position,
+                        name=item["name"],
+                        name_zh=item.get("name_zh", ""),
+                        description=item.get("description", ""),
+                        keywords_en=list(item.get("keywords_en", [])),
+                        keywords_zh=list(item.get("keywords_zh", [])),
+                        colour=item.get("colour", "#888888"),
+                        shortcut=str(item.get("shortcut", "") or ""),
+                    )
+                    s.add(row)
+                    s.flush()
+                    added += 1
+                add(item.get("children"), row.id)
+
+        add(nodes, None)
+    return added
+
+
+def load_characters(project: Project, path: Path | None = None) -> int:
+    data = _read_yaml(path or SEEDS_DIR / "characters.yaml")
+    items = data.get("characters", data) if isinstance(data, dict) else data
+    added = 0
+    with project.session() as s:
+        for item in items or []:
+            exists = s.exec(select(models.Character).where(models.Character.name == item["name"])).first()
+            if exists is None:
+                s.add(
+                    models.Character(
+                        name=item["name"],
+                        name_zh=item.get("name_zh", ""),
+                        role=item.get("role", ""),
+                        affiliation=item.get("affiliation", ""),
+                        description=item.get("description", ""),
+                    )
+                )
+                added += 1
+    return added
+
+
+def build_demo(root: str | Path, progress=None) -> tuple[Project, list[ImportReport]]:
+    """Create the demo project from ``seeds/demo``: deterministic, no network, no randomness."""
+    demo_dir = SEEDS_DIR / "demo"
+    meta = _read_yaml(demo_dir / "episodes.yaml")
+    project = init_project(root)
+    load_codebook(project)
+    load_characters(project)
+    series = meta["series"]
+    with project.session() as s:
+        s.add(
+            models.Series(
+                name=series["name"],
+                name_zh=series.get("name_zh", ""),
+                publisher=series.get("publisher", ""),
+                url=series.get("url", ""),
+                notes=series.get("notes", ""),
+            )
+        )
+    reports = []
+    for ep in meta["episodes"]:
+        published = ep.get("published_on")
+        spec = EpisodeSpec(
+            series=series["name"],
+            number=int(ep["number"]),
+            title=ep.get("title", ""),
+            title_zh=ep.get("title_zh", ""),
+            url=ep.get("source_url", ""),
+            published_on=published if isinstance(published, date) else (date.fromisoformat(published) if published else None),
+            notes=ep.get("notes", ""),
+            direction=ep.get("direction"),
+        )
+        reports.append(import_pages(project, [demo_dir / p for p in ep["pages"]], spec, progress=progress))
+    return project, reports
