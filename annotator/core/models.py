@@ -45,6 +45,11 @@ def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE", index
     )
 
 
+# Ids are never reused (SQLite AUTOINCREMENT): undo restores deleted rows under their old ids,
+# which must not have been handed to a new row in the meantime.
+NO_REUSE = {"sqlite_autoincrement": True}
+
+
 class Versioned(SQLModel):
     """Timestamps and the optimistic-locking counter shared by every editable table."""
 
@@ -60,11 +65,15 @@ class Versioned(SQLModel):
 class Coder(Versioned, table=True):
     """A person who annotates; every annotation records one."""
 
+    __table_args__ = NO_REUSE
+
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(unique=True, index=True)
 
 
 class Series(Versioned, table=True):
+    __table_args__ = NO_REUSE
+
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(index=True)
     name_zh: str = ""
@@ -76,6 +85,8 @@ class Series(Versioned, table=True):
 
 class Episode(Versioned, table=True):
     """One published instalment; provenance (URL, dates) is what researchers cite."""
+
+    __table_args__ = NO_REUSE
 
     id: Optional[int] = Field(default=None, primary_key=True)
     series_id: Optional[int] = _fk("series.id")
@@ -96,7 +107,7 @@ class Page(Versioned, table=True):
     two episodes sharing an image share one file.
     """
 
-    __table_args__ = (UniqueConstraint("episode_id", "media_sha256", name="uq_page_episode_media"),)
+    __table_args__ = (UniqueConstraint("episode_id", "media_sha256", name="uq_page_episode_media"), NO_REUSE)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     episode_id: Optional[int] = _fk("episode.id")
@@ -112,6 +123,8 @@ class Page(Versioned, table=True):
 
 
 class Panel(Versioned, table=True):
+    __table_args__ = NO_REUSE
+
     id: Optional[int] = Field(default=None, primary_key=True)
     page_id: Optional[int] = _fk("page.id")
     order: int = 0
@@ -130,6 +143,8 @@ class Panel(Versioned, table=True):
 
 
 class Character(Versioned, table=True):
+    __table_args__ = NO_REUSE
+
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(index=True)
     name_zh: str = ""
@@ -147,6 +162,8 @@ class TextRegion(Versioned, table=True):
     is never written by OCR. ``ocr_differs`` flags a re-run whose reading no longer matches
     the reading the correction was made against.
     """
+
+    __table_args__ = NO_REUSE
 
     id: Optional[int] = Field(default=None, primary_key=True)
     page_id: Optional[int] = _fk("page.id")
@@ -182,7 +199,7 @@ class TextRegion(Versioned, table=True):
 
 
 class Appearance(Versioned, table=True):
-    __table_args__ = (UniqueConstraint("character_id", "panel_id", name="uq_appearance_character_panel"),)
+    __table_args__ = (UniqueConstraint("character_id", "panel_id", name="uq_appearance_character_panel"), NO_REUSE)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     character_id: Optional[int] = _fk("character.id")
@@ -192,6 +209,8 @@ class Appearance(Versioned, table=True):
 
 class Motif(Versioned, table=True):
     """A node of the codebook tree."""
+
+    __table_args__ = NO_REUSE
 
     id: Optional[int] = Field(default=None, primary_key=True)
     parent_id: Optional[int] = _fk("motif.id", nullable=True)
@@ -217,6 +236,7 @@ class Coding(Versioned, table=True):
             " + ".join(f"(CASE WHEN {kind}_id IS NULL THEN 0 ELSE 1 END)" for kind in CODING_TARGETS) + " = 1",
             name="one_target",
         ),
+        NO_REUSE,
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

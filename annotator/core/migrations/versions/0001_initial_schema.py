@@ -28,7 +28,8 @@ def upgrade() -> None:
     sa.Column('affiliation', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('portrait', sa.JSON(), nullable=True),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_character'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_character')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('character', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_character_name'), ['name'], unique=False)
@@ -39,7 +40,8 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_coder'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_coder')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('coder', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_coder_name'), ['name'], unique=True)
@@ -59,7 +61,8 @@ def upgrade() -> None:
     sa.Column('colour', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('shortcut', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.ForeignKeyConstraint(['parent_id'], ['motif.id'], name=op.f('fk_motif_parent_id_motif'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_motif'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_motif')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('motif', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_motif_name'), ['name'], unique=False)
@@ -76,7 +79,8 @@ def upgrade() -> None:
     sa.Column('url', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('notes', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('direction', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_series'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_series')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('series', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_series_name'), ['name'], unique=False)
@@ -101,7 +105,8 @@ def upgrade() -> None:
     sa.Column('notes', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('direction', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.ForeignKeyConstraint(['series_id'], ['series.id'], name=op.f('fk_episode_series_id_series'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_episode'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_episode')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('episode', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_episode_number'), ['number'], unique=False)
@@ -124,7 +129,8 @@ def upgrade() -> None:
     sa.Column('ocr_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['episode_id'], ['episode.id'], name=op.f('fk_page_episode_id_episode'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_page')),
-    sa.UniqueConstraint('episode_id', 'media_sha256', name='uq_page_episode_media')
+    sa.UniqueConstraint('episode_id', 'media_sha256', name='uq_page_episode_media'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('page', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_page_episode_id'), ['episode_id'], unique=False)
@@ -146,7 +152,8 @@ def upgrade() -> None:
     sa.Column('confidence', sa.Float(), nullable=True),
     sa.Column('memo', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.ForeignKeyConstraint(['page_id'], ['page.id'], name=op.f('fk_panel_page_id_page'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_panel'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_panel')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('panel', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_panel_page_id'), ['page_id'], unique=False)
@@ -163,7 +170,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['coder_id'], ['coder.id'], name=op.f('fk_appearance_coder_id_coder'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['panel_id'], ['panel.id'], name=op.f('fk_appearance_panel_id_panel'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_appearance')),
-    sa.UniqueConstraint('character_id', 'panel_id', name='uq_appearance_character_panel')
+    sa.UniqueConstraint('character_id', 'panel_id', name='uq_appearance_character_panel'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('appearance', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_appearance_character_id'), ['character_id'], unique=False)
@@ -199,7 +207,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['page_id'], ['page.id'], name=op.f('fk_textregion_page_id_page'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['panel_id'], ['panel.id'], name=op.f('fk_textregion_panel_id_panel'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['speaker_id'], ['character.id'], name=op.f('fk_textregion_speaker_id_character'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_textregion'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_textregion')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('textregion', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_textregion_page_id'), ['page_id'], unique=False)
@@ -225,7 +234,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['page_id'], ['page.id'], name=op.f('fk_coding_page_id_page'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['panel_id'], ['panel.id'], name=op.f('fk_coding_panel_id_panel'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['text_region_id'], ['textregion.id'], name=op.f('fk_coding_text_region_id_textregion'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_coding'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_coding')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('coding', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_coding_coder_id'), ['coder_id'], unique=False)
