@@ -133,4 +133,6 @@ def open_project(root: str | Path, db: str | None = None) -> Project:
         raise
     (root / "media").mkdir(exist_ok=True)
     (root / "cache").mkdir(exist_ok=True)
+    for leftover in list(root.joinpath("media").rglob(".tmp-*")) + list(root.joinpath("cache").rglob(".tmp-*")):
+        leftover.unlink(missing_ok=True)  # a write interrupted by a crash; never referenced by the database
     return Project(root, engine, backup)
