@@ -1,0 +1,69 @@
+"""The command line, run in-process: JSON on stdout parses, Chinese stays readable, errors are one line."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import cli
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def run(runner, *args, code=0):
+    result = runner.invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == code, result.output + result.stderr
+    return result
+
+
+def test_init_import_info_json(runner, tmp_path, corpus):
+    proj = tmp_path / "p"
+    out = json.loads(run(runner, "init", proj, "--json").stdout)
+    assert out["motifs"] >= 12  # the default codebook is loaded
+    pages = corpus / "synthetic" / "pages"
+    result = run(runner, "import", proj, pages / "grid-01.png", pages / "strip-02.png", corpus / "bad" / "empty.png",
+                 "--series", "秘密特别调查处", "--episode", "3", "--title", "Lost hikers", "--url",
+                 "https://example.org/3", "--date", "2024-05-01", "--json")
+    data = json.loads(result.stdout)
+    assert data["pages_added"] == 2 and data["errors"] == [{"file": "empty.png", "error": "empty file (0 bytes)"}]
+    assert "error: empty.png: empty file (0 bytes)" in result.stderr
+    info = run(runner, "info", proj, "--json").stdout
+    assert "秘密特别调查处" in info  # UTF-8, not \\u escapes
+    series = json.loads(info)["series"][0]
+    episode = series["episodes"][0]
+    assert (episode["number"], episode["title"], episode["published_on"], episode["pages"]) == (3, "Lost hikers", "2024-05-01", 2)
+    assert [p["kind"] for p in episode["page_list"]] == ["page", "strip"]
+
+
+def test_user_errors_are_one_line(runner, tmp_path):
+    result = run(runner, "info", tmp_path / "missing", code=1)
+    assert result.stderr.strip().startswith("Error:") and len(result.stderr.strip().splitlines()) == 1
+    run(runner, "init", tmp_path / "p")
+    result = run(runner, "import", tmp_path / "p", tmp_path, "--date", "May 1st", code=2)
+    assert "YYYY-MM-DD" in result.stderr
+
+
+def test_import_of_only_bad_files_fails(runner, tmp_path, corpus):
+    run(runner, "init", tmp_path / "p")
+    result = run(runner, "import", tmp_path / "p", corpus / "bad" / "not-an-image.jpg", "--json", code=1)
+    assert json.loads(result.stdout)["errors"][0]["error"] == "not an image (unrecognised format)"
+
+
+def _commands(group, prefix=()):
+    for name, command in group.commands.items():
+        yield prefix + (name,), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, prefix + (name,))
+
+
+def test_every_command_has_help_and_json():
+    for path, command in _commands(cli):
+        assert command.help, f"{' '.join(path)} has no help text"
+        if not isinstance(command, click.Group):
+            assert any(p.name == "as_json" for p in command.params), f"{' '.join(path)} lacks --json"
