@@ -1,0 +1,248 @@
+"""Storing OCR readings with provenance, never over a human's correction.
+
+A page's raw readings are cached on disk by page hash + engine fingerprint (engine, version,
+settings, pipeline), so an interrupted run resumes where it stopped and a re-run with the same
+engine costs nothing. Storing a page's readings is one transaction:
+- untouched automatic regions are replaced;
+- a region a human touched (corrected text, translation, speaker, codings, or drawn by hand) is
+  kept; an overlapping new reading updates only its ``ocr_*`` fields, and ``ocr_differs`` is set
+  when the engine now reads something else than what the correction was made against.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from sqlmodel import select
+
+from annotator.core import models
+from annotator.core.batch import map_pages
+from annotator.core.media import write_atomic
+from annotator.core.project import Project
+from annotator.core.segmentation import _iou
+from annotator.vision.shapes import TextShape
+
+SAME_REGION = 0.3  # IoU above which a new reading is the same balloon as a kept region
+
+
+@dataclass
+class OcrResult:
+    page_id: int
+    regions: int = 0
+    added: int = 0
+    kept: int = 0
+    differs: int = 0
+    cached: bool = False
+    error: str | None = None
+
+    @property
+    def message(self) -> str:
+        if self.error:
+            return f"page {self.page_id}: {self.error}"
+        extra = f"; kept {self.kept} corrected region(s)" if self.kept else ""
+        extra += f"; OCR now differs on {self.differs}" if self.differs else ""
+        return f"page {self.page_id}: {self.regions} text regions ({self.added} new{extra})"
+
+
+@dataclass
+class OcrReport:
+    results: list[OcrResult] = field(default_factory=list)
+    cancelled: bool = False
+    engine: str = ""
+    engine_version: str = ""
+
+    @property
+    def errors(self) -> list[OcrResult]:
+        return [r for r in self.results if r.error]
+
+
+def _shape_from_json(item: dict, engine: str, version: str) -> TextShape:
+    return TextShape(
+        polygon=[tuple(p) for p in item["polygon"]], bbox=tuple(item["bbox"]), text=item["text"],
+        confidence=float(item["confidence"]), vertical=bool(item["vertical"]), lang=item["lang"], kind=item["kind"],
+        engine=engine, engine_version=version,
+    )
+
+
+def _ocr_task(task: tuple[str, str, str, str]) -> dict:
+    """Worker: read one page (or take its cached reading). Returns the cache payload."""
+    from annotator.vision.images import load_array
+    from annotator.vision.ocr import get_engine
+    from annotator.vision.reading import read_page
+
+    path, engine_name, lang, cache_path = task
+    cache = Path(cache_path)
+    if cache.exists():
+        try:
+            return json.loads(cache.read_text(encoding="utf-8")) | {"cached": True}
+        except (OSError, ValueError):
+            pass  # a damaged cache entry is simply recomputed
+    engine = get_engine(engine_name)
+    shapes = read_page(load_array(path), engine, lang=lang)
+    payload = {"engine": engine.name, "engine_version": engine.version, "texts": [s.to_json() for s in shapes]}
+    write_atomic(cache, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    return payload | {"cached": False}
+
+
+def _human_touched(session, page_id: int) -> set[int]:
+    regions = session.exec(select(models.TextRegion).where(models.TextRegion.page_id == page_id)).all()
+    ids = {r.id for r in regions if r.text is not None or r.translation or r.speaker_id or r.source == "manual"}
+    region_ids = [r.id for r in regions]
+    if region_ids:
+        ids |= set(session.exec(
+            select(models.Coding.text_region_id).where(models.Coding.text_region_id.in_(region_ids))).all())
+    return ids
+
+
+def store_regions(project: Project, page_id: int, shapes: list[TextShape]) -> OcrResult:
+    """Replace a page's untouched automatic regions with ``shapes``; see the module docstring."""
+    from annotator.vision.reading import order_regions
+
+    result = OcrResult(page_id)
+    now = datetime.now(timezone.utc)
+    with project.session() as s:
+        page = s.get(models.Page, page_id)
+        if page is None:
+            result.error = "page no longer exists"
+            return result
+        keep_ids = _human_touched(s, page_id)
+        existing = s.exec(select(models.TextRegion).where(models.TextRegion.page_id == page_id)).all()
+        kept = [r for r in existing if r.id in keep_ids]
+        for region in existing:
+            if region.id not in keep_ids:
+                s.delete(region)
+        s.flush()
+        panels = s.exec(select(models.Panel).where(models.Panel.page_id == page_id).order_by(models.Panel.order)).all()
+        ordered = order_regions(list(shapes), [p.polygon for p in panels] or None)
+        rows: list[tuple[tuple, models.TextRegion]] = []
+        matched: set[int] = set()
+        for shape in ordered:
+            twin = max(kept, key=lambda k: _iou(k.bbox, tuple(shape.bbox)), default=None)
+            if twin is not None and twin.id not in matched and _iou(twin.bbox, tuple(shape.bbox)) > SAME_REGION:
+                matched.add(twin.id)
+                if twin.text is not None and twin.ocr_text is not None and twin.ocr_text != shape.text:
+                    twin.ocr_differs = True
+                    result.differs += 1
+                _set_reading(twin, shape, now)
+                rows.append((tuple(shape.bbox), twin))
+                continue
+            x, y, w, h = (int(v) for v in shape.bbox)
+            region = models.TextRegion(page_id=page_id, polygon=[[float(a), float(b)] for a, b in shape.polygon],
+                                       x=x, y=y, w=w, h=h, kind=shape.kind, vertical=shape.vertical, lang=shape.lang,
+                                       source="auto")
+            _set_reading(region, shape, now)
+            rows.append((tuple(shape.bbox), region))
+            result.added += 1
+        sequence = [r for _, r in rows]
+        for region in sorted((k for k in kept if k.id not in matched), key=lambda k: k.order):
+            sequence.insert(min(region.order, len(sequence)), region)
+        for position, region in enumerate(sequence):
+            region.order = position
+            region.panel_id = _panel_for(region, panels)
+            s.add(region)
+        page.ocr_at = now
+        s.add(page)
+        result.kept, result.regions = len(kept), len(sequence)
+    return result
+
+
+def _set_reading(region: models.TextRegion, shape: TextShape, now: datetime) -> None:
+    region.ocr_text = shape.text
+    region.ocr_confidence = float(shape.confidence)
+    region.ocr_engine = shape.engine
+    region.ocr_engine_version = shape.engine_version
+    region.ocr_at = now
+
+
+def _panel_for(region: models.TextRegion, panels: list[models.Panel]) -> int | None:
+    best, best_area = None, 0
+    for panel in panels:
+        ix = max(0, min(region.x + region.w, panel.x + panel.w) - max(region.x, panel.x))
+        iy = max(0, min(region.y + region.h, panel.y + panel.h) - max(region.y, panel.y))
+        if ix * iy > best_area:
+            best, best_area = panel.id, ix * iy
+    return best
+
+
+def project_engine(project: Project, engine: str | None) -> str:
+    """The engine to use: the caller's choice, else the project's setting, else the best installed."""
+    from annotator.vision.ocr import get_engine
+
+    return get_engine(engine or project.setting("ocr_engine") or None).name
+
+
+def ocr_pages(
+    project: Project,
+    page_ids: list[int],
+    *,
+    engine: str | None = None,
+    lang: str = "auto",
+    workers: int | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> OcrReport:
+    """OCR many pages in worker processes, storing each page as soon as it is read."""
+    from annotator.vision.ocr import engine_fingerprint, get_engine
+
+    name = project_engine(project, engine)
+    resolved = get_engine(name)
+    fingerprint = engine_fingerprint(resolved, {"lang": lang})
+    report = OcrReport(engine=resolved.name, engine_version=resolved.version)
+    tasks, names = {}, {}
+    with project.session() as s:
+        for page_id in page_ids:
+            page = s.get(models.Page, page_id)
+            cache = project.cache_dir / "ocr" / page.media_sha256[:2] / f"{page.media_sha256}-{fingerprint}.json"
+            key = (str(project.media_file(page.media_path)), name, lang, str(cache))
+            tasks.setdefault(key, []).append(page_id)
+            names[page_id] = page.original_filename
+    done = 0
+    for task, payload, error in map_pages(_ocr_task, list(tasks), workers=workers, cancelled=cancelled):
+        for page_id in tasks[task]:
+            if error is not None:
+                report.results.append(OcrResult(page_id, error=f"{error.__class__.__name__}: {error}"))
+            else:
+                shapes = [_shape_from_json(t, payload["engine"], payload["engine_version"]) for t in payload["texts"]]
+                result = store_regions(project, page_id, shapes)
+                result.cached = payload.get("cached", False)
+                report.results.append(result)
+            done += 1
+            if progress:
+                progress(done, len(page_ids), names[page_id])
+    report.cancelled = done < len(page_ids)
+    return report
+
+
+def ocr_page(project: Project, page_id: int, engine: str | None = None, lang: str = "auto") -> OcrResult:
+    """One page in this process (for the GUI's 'OCR this page')."""
+    report = ocr_pages(project, [page_id], engine=engine, lang=lang, workers=1)
+    return report.results[0]
+
+
+def ocr_region(project: Project, region_id: int, engine: str | None = None) -> models.TextRegion:
+    """Read one region (e.g. drawn by hand) and store the reading as its OCR provenance."""
+    from annotator.vision.images import load_array
+    from annotator.vision.ocr import get_engine
+
+    with project.session() as s:
+        region = s.get(models.TextRegion, region_id)
+        page = s.get(models.Page, region.page_id)
+        path = project.media_file(page.media_path)
+    image = load_array(path)
+    x, y, w, h = region.bbox
+    crop = image[max(0, y): y + h, max(0, x): x + w]
+    reader = get_engine(project_engine(project, engine))
+    reading = reader.recognize(crop, lang=region.lang or "auto", vertical=region.vertical)
+    with project.session() as s:
+        row = s.get(models.TextRegion, region_id)
+        if row.text is not None and row.ocr_text is not None and row.ocr_text != reading.text:
+            row.ocr_differs = True
+        row.ocr_text, row.ocr_confidence = reading.text, float(reading.confidence)
+        row.ocr_engine, row.ocr_engine_version = reader.name, reader.version
+        row.ocr_at = datetime.now(timezone.utc)
+        s.add(row)
+        return row

@@ -1,0 +1,203 @@
+"""Storing panel segmentation results, without ever discarding a human's work.
+
+Re-segmenting replaces only untouched automatic panels. A panel a user drew or corrected
+(``source=manual``), tagged, linked to a character or wrote a memo on is kept; a new automatic
+panel overlapping a kept one is dropped in its favour, and the result says how many were kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from sqlmodel import select
+
+from annotator.core import models
+from annotator.core.batch import map_pages
+from annotator.core.project import Project
+
+KEEP_OVERLAP = 0.3  # IoU above which a new auto panel is the same panel as a kept one
+
+
+@dataclass
+class SegmentResult:
+    page_id: int
+    panels: int = 0
+    added: int = 0
+    kept: int = 0
+    removed: int = 0
+    error: str | None = None
+
+    @property
+    def message(self) -> str:
+        if self.error:
+            return f"page {self.page_id}: {self.error}"
+        kept = f"; kept {self.kept} corrected panel(s) untouched" if self.kept else ""
+        return f"page {self.page_id}: {self.panels} panels ({self.added} new{kept})"
+
+
+@dataclass
+class BatchReport:
+    results: list[SegmentResult] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def errors(self) -> list[SegmentResult]:
+        return [r for r in self.results if r.error]
+
+
+def page_direction(project: Project, page_id: int) -> str:
+    """The reading direction for a page: episode setting, else series, else project, else auto."""
+    with project.session() as s:
+        page = s.get(models.Page, page_id)
+        episode = s.get(models.Episode, page.episode_id)
+        series = s.get(models.Series, episode.series_id)
+        for value in (episode.direction, series.direction if series else None):
+            if value and value != "auto":
+                return value
+    return project.setting("direction", "auto") or "auto"
+
+
+def _iou(a: tuple, b: tuple) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    iy = max(0, min(ay + ah, by + bh) - max(ay, by))
+    inter = ix * iy
+    union = aw * ah + bw * bh - inter
+    return inter / union if union else 0.0
+
+
+def _annotated_ids(session, page_id: int) -> set[int]:
+    panels = session.exec(select(models.Panel).where(models.Panel.page_id == page_id)).all()
+    ids = {p.id for p in panels if p.source == "manual" or p.memo}
+    panel_ids = [p.id for p in panels]
+    if panel_ids:
+        ids |= set(session.exec(select(models.Coding.panel_id).where(models.Coding.panel_id.in_(panel_ids))).all())
+        ids |= set(
+            session.exec(select(models.Appearance.panel_id).where(models.Appearance.panel_id.in_(panel_ids))).all()
+        )
+    return ids
+
+
+def store_panels(project: Project, page_id: int, shapes: list) -> SegmentResult:
+    """Replace a page's untouched automatic panels with ``shapes`` (vision PanelShapes, in order)."""
+    result = SegmentResult(page_id)
+    with project.session() as s:
+        page = s.get(models.Page, page_id)
+        if page is None:
+            result.error = "page no longer exists"
+            return result
+        keep_ids = _annotated_ids(s, page_id)
+        existing = s.exec(select(models.Panel).where(models.Panel.page_id == page_id)).all()
+        kept = [p for p in existing if p.id in keep_ids]
+        for panel in existing:
+            if panel.id not in keep_ids:
+                s.delete(panel)
+                result.removed += 1
+        s.flush()
+        # Reading order: the new sequence, with each kept panel standing in for the auto panel it overlaps.
+        sequence: list[models.Panel] = []
+        placed: set[int] = set()
+        for shape in shapes:
+            twin = max(kept, key=lambda k: _iou(k.bbox, tuple(shape.bbox)), default=None)
+            if twin is not None and _iou(twin.bbox, tuple(shape.bbox)) > KEEP_OVERLAP:
+                if twin.id not in placed:
+                    sequence.append(twin)
+                    placed.add(twin.id)
+                continue
+            x, y, w, h = (int(v) for v in shape.bbox)
+            panel = models.Panel(page_id=page_id, polygon=[[float(px), float(py)] for px, py in shape.polygon],
+                                 x=x, y=y, w=w, h=h, source="auto", confidence=float(shape.confidence))
+            s.add(panel)
+            sequence.append(panel)
+            result.added += 1
+        leftovers = sorted((k for k in kept if k.id not in placed), key=lambda k: k.order)
+        for panel in leftovers:  # kept panels the new cut did not see go where they were
+            sequence.insert(min(panel.order, len(sequence)), panel)
+        for position, panel in enumerate(sequence):
+            panel.order = position
+            s.add(panel)
+        s.flush()
+        _assign_regions(s, page_id, sequence)
+        page.segmented_at = datetime.now(timezone.utc)
+        s.add(page)
+        result.kept = len(kept)
+        result.panels = len(sequence)
+    return result
+
+
+def _assign_regions(session, page_id: int, panels: list[models.Panel]) -> None:
+    """Link each text region to the panel holding most of it (balloons may straddle gutters)."""
+    regions = session.exec(select(models.TextRegion).where(models.TextRegion.page_id == page_id)).all()
+    for region in regions:
+        best, best_area = None, 0
+        for panel in panels:
+            ix = max(0, min(region.x + region.w, panel.x + panel.w) - max(region.x, panel.x))
+            iy = max(0, min(region.y + region.h, panel.y + panel.h) - max(region.y, panel.y))
+            if ix * iy > best_area:
+                best, best_area = panel, ix * iy
+        new = best.id if best is not None else None
+        if region.panel_id != new:
+            region.panel_id = new
+            session.add(region)
+
+
+def _segment_task(task: tuple[str, str]) -> list:
+    from annotator.vision.images import load_array
+    from annotator.vision.panels import segment
+
+    path, direction = task
+    return segment(load_array(path), direction=direction)
+
+
+def segment_page(project: Project, page_id: int, direction: str | None = None) -> SegmentResult:
+    with project.session() as s:
+        page = s.get(models.Page, page_id)
+        path = str(project.media_file(page.media_path))
+    shapes = _segment_task((path, direction or page_direction(project, page_id)))
+    return store_panels(project, page_id, shapes)
+
+
+def episode_page_ids(project: Project, episode_id: int | None = None) -> list[int]:
+    with project.session() as s:
+        query = select(models.Page.id).order_by(models.Page.episode_id, models.Page.index)
+        if episode_id is not None:
+            query = query.where(models.Page.episode_id == episode_id)
+        return list(s.exec(query).all())
+
+
+def segment_pages(
+    project: Project,
+    page_ids: list[int],
+    *,
+    direction: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> BatchReport:
+    """Segment many pages on all cores, storing each page as soon as it is done."""
+    tasks = []
+    with project.session() as s:
+        for page_id in page_ids:
+            page = s.get(models.Page, page_id)
+            tasks.append((page_id, str(project.media_file(page.media_path)), page.original_filename))
+    directions = {pid: direction or page_direction(project, pid) for pid in page_ids}
+    report = BatchReport()
+    by_path = {}
+    for page_id, path, _name in tasks:
+        by_path.setdefault((path, directions[page_id]), []).append(page_id)
+    names = {pid: name for pid, _path, name in tasks}
+    done = 0
+    for task, shapes, error in map_pages(_segment_task, list(by_path), workers=workers, cancelled=cancelled):
+        for page_id in by_path[task]:
+            if error is not None:
+                report.results.append(SegmentResult(page_id, error=str(error) or error.__class__.__name__))
+            else:
+                report.results.append(store_panels(project, page_id, shapes))
+            done += 1
+            if progress:
+                progress(done, len(tasks), names[page_id])
+    report.cancelled = done < len(tasks)
+    return report
