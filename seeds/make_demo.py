@@ -286,9 +286,9 @@ class Art:
         d.chord([cx - r * 1.02, cy - r * 1.15, cx + r * 1.02, cy + r * 0.2], 180, 360, fill=hair,
                 outline=INK, width=lw)
         if cap:
-            d.chord([cx - r * 1.08, cy - r * 1.3, cx + r * 1.08, cy + r * 0.05], 180, 360, fill=cap,
+            d.chord([cx - r * 1.06, cy - r * 1.35, cx + r * 1.06, cy - r * 0.25], 180, 360, fill=cap,
                     outline=INK, width=lw)
-            d.rectangle([cx - r * 0.2, cy - r * 0.25, cx + r * 1.4, cy - r * 0.05], fill=cap, outline=INK)
+            d.rectangle([cx - r * 0.2, cy - r * 0.86, cx + r * 1.4, cy - r * 0.74], fill=cap, outline=INK)
         if glasses:
             d.rounded_rectangle([cx - r * 0.75, cy - r * 0.12, cx + r * 0.75, cy + r * 0.25], radius=r * 0.1,
                                 fill=INK)
@@ -324,6 +324,16 @@ class Art:
                             fill=YELLOW, outline=INK, width=lw)
         d.rectangle([x - s * 0.16, y - s * 0.97, x + s * 0.16, y - s * 0.9], fill=DARK, outline=INK)
         d.ellipse([x + s * 0.13, y - s * 0.99, x + s * 0.19, y - s * 0.88], fill=(120, 200, 240), outline=INK)
+
+    def drone(self, x, y, s):
+        d, lw = self.d, self.lw
+        for sx in (-1, 1):
+            d.line([(x, y), (x + sx * s * 0.4, y - s * 0.08)], fill=DARK, width=max(4, int(s * 0.03)))
+            rx = x + sx * s * 0.4
+            d.ellipse([rx - s * 0.16, y - s * 0.13, rx + s * 0.16, y - s * 0.05], fill=(200, 210, 220), outline=INK)
+        d.rounded_rectangle([x - s * 0.14, y - s * 0.06, x + s * 0.14, y + s * 0.06], radius=s * 0.03, fill=WHITE,
+                            outline=INK, width=lw)
+        d.ellipse([x - s * 0.04, y + s * 0.04, x + s * 0.04, y + s * 0.12], fill=INK)
 
     def flag(self, x, y, s, c=RED):
         self.d.line([(x, y), (x, y - s)], fill=INK, width=self.lw)
@@ -508,6 +518,8 @@ VERT_CORNER = set("，。、")
 
 
 def wrap_zh(text: str, n: int) -> list[str]:
+    if "|" in text:  # explicit line/column breaks, e.g. to keep "12339" in one column
+        return text.split("|")
     lines, cur = [], ""
     for ch in text:
         if len(cur) >= n and ch not in NO_LINE_START:
@@ -540,7 +552,7 @@ class TextBlock:
                  max_w=380):
         self.text, self.lang, self.vertical = text, lang, vertical
         self.f = font(kind, size)
-        check_glyphs(text, self.f)
+        check_glyphs(text.replace("|", ""), self.f)
         self.size = size
         if lang == "en":
             self.lines = wrap_en(text, self.f, max_w)
@@ -561,7 +573,7 @@ class TextBlock:
             self.lh = round(size * 1.3)
             self.w = max(self.f.getlength(s) for s in self.lines)
             self.h = self.lh * len(self.lines) - (self.lh - size)
-        assert self.truth.replace(" ", "") == text.replace(" ", ""), (self.truth, text)
+        assert self.truth.replace(" ", "") == text.replace(" ", "").replace("|", ""), (self.truth, text)
 
     def draw(self, d: ImageDraw.ImageDraw, cx: float, cy: float, colour=INK):
         top = cy - self.h / 2
@@ -824,7 +836,7 @@ def s_theodolite_close(a):
     a.sky()
     a.mountains(h * 0.55, [(w * 0.2, h * 0.3), (w * 0.7, h * 0.22)], MOUNT1)
     a.ground(h * 0.72, GRASS)
-    a.theodolite(w * 0.24, h * 1.02, h * 0.85)
+    a.theodolite(w * 0.2, h * 1.0, h * 0.62)
     a.box(w * 0.66, h * 0.97, h * 0.4, open_=True, rocks=True)
     a.sample_bag(w * 0.9, h * 0.97, h * 0.22)
 
@@ -871,8 +883,21 @@ def s_face_wang(a):
 def s_report(a):
     a.room()
     a.map_board(a.w * 0.32, a.h * 0.1, a.w * 0.62, a.h * 0.55)
-    a.person(a.w * 0.16, a.h * 0.96, a.h * 0.7, face=1, **LIN)
-    a.person(a.w * 0.8, a.h * 0.96, a.h * 0.74, face=-1, **CHEN)
+    a.person(a.w * 0.16, a.h * 0.96, a.h * 0.56, face=1, **LIN)
+    a.person(a.w * 0.8, a.h * 0.96, a.h * 0.6, face=-1, **CHEN)
+
+
+def s_drone(a):
+    w, h = a.w, a.h
+    a.sky()
+    a.cloud(w * 0.6, h * 0.12, h * 0.1)
+    a.mountains(h * 0.75, [(w * 0.15, h * 0.3), (w * 0.5, h * 0.42), (w * 0.85, h * 0.35)], MOUNT1, snow=True)
+    a.mine(w * 0.72, h * 0.98, h * 0.2)
+    a.ground(h * 0.98)
+    a.drone(w * 0.55, h * 0.28, w * 0.3)
+    for k in range(3):  # camera view cone
+        a.d.line([(w * 0.55, h * 0.31), (w * (0.45 + 0.2 * k / 2), h * 0.7)], fill=(240, 240, 120), width=3)
+    a.person(w * 0.9, h * 0.98, h * 0.4, face=-1, pose="phone", **VICTOR)
 
 
 def s_camp(a):
@@ -1004,7 +1029,7 @@ def s_operator(a):
 def s_wang_phone(a):
     w, h = a.w, a.h
     a.room(c=(190, 176, 150), floor=0.78)
-    a.person(w * 0.5, h * 0.97, h * 0.62, face=1, pose="phone", item="phone", **WANG)
+    a.person(w * 0.74, h * 0.97, h * 0.62, face=-1, pose="phone", item="phone", **WANG)
 
 
 def s_checkpoint(a):
@@ -1105,8 +1130,8 @@ def ep01():
     ])
     p2 = grid([
         (560, [(1.0, s_meet, [
-            B("你好！我们迷路了，请问下山怎么走？", (0.22, 0.15), (0.15, 0.45), per_line=9),
-            B("这里是私人测绘区域，请你们马上离开。", (0.71, 0.3), (0.72, 0.48), per_line=9)])]),
+            B("你好！我们迷路了，请问下山怎么走？", (0.22, 0.12), (0.15, 0.45), per_line=9),
+            B("这里是私人测绘区域，请你们马上离开。", (0.71, 0.2), (0.72, 0.48), per_line=9)])]),
         (540, [(0.6, s_theodolite_close, [
             C("三脚架旁，放着几个沉甸甸的样品箱。", (0.34, 0.1), per_line=9, size=30),
             B("那不是测绘仪器，是光谱仪。", (0.66, 0.43), (0.99, 0.55), per_line=7, size=32)]),
@@ -1126,7 +1151,7 @@ def ep01():
             V("这钱，拿着烫手。", (0.82, 0.3), (0.6, 0.42), per_line=4)])]),
         (480, [(1.0, s_report, [
             B("样品一旦出境，矿区的数据就全泄露了。", (0.2, 0.15), (0.16, 0.4), per_line=9),
-            B("盯紧那辆皮卡，一个样品也不能流出去。", (0.78, 0.34), (0.8, 0.45), per_line=9)])]),
+            B("盯紧那辆皮卡，一个样品也不能流出去。", (0.78, 0.2), (0.8, 0.45), per_line=9)])]),
     ])
     return [dict(panels=p, style="grid", rtl=False) for p in (p1, p2, p3)]
 
@@ -1135,37 +1160,42 @@ def ep02():
     """One tall WeChat-style strip: borderless panels on a tint, text floating in the gaps."""
     W = 1080
     items = [
-        ("gap", 330, [C("第二集　山里的测绘队", (0.5, 0.55), per_line=12, size=40, dark=True)]),
-        ("panel", 900, False, s_camp, [
+        ("gap", 420, [C("第二集　山里的测绘队", (0.5, 0.55), per_line=12, size=40, dark=True)]),
+        ("panel", 1100, False, s_camp, [
             C("“远景地产咨询公司”的测绘队，已经在山里待了一周。", (0.3, 0.1), per_line=12, size=30)]),
         ("gap", 300, [B("Spectrometer readings are off the chart.", (0.62, 0.5), (0.78, -0.3), lang="en",
                         size=32, max_w=420)]),
-        ("panel", 820, True, s_victor_close, [
+        ("panel", 980, True, s_victor_close, [
             B("Bag every sample. Label them as garden soil.", (0.3, 0.14), (0.5, 0.35), lang="en", size=30,
               max_w=380)]),
-        ("gap", 380, [C("与此同时，山脊上。", (0.3, 0.5), per_line=10)]),
-        ("panel", 1000, False, s_ridge, [
+        ("gap", 300, []),
+        ("panel", 1050, False, s_drone, [
+            B("无人机把整个矿区都拍了一遍。", (0.3, 0.62), (0.0, 0.9), per_line=7),
+            B("Fly the north slope again. Low and slow.", (0.7, 0.84), (0.6, 0.7), lang="en", size=30,
+              max_w=340)]),
+        ("gap", 420, [C("与此同时，山脊上。", (0.3, 0.5), per_line=10)]),
+        ("panel", 1150, False, s_ridge, [
             B("他们每到一个点，就打一个采样桩。", (0.38, 0.16), (0.64, 0.46), per_line=8),
-            B("坐标我都记下来了。", (0.8, 0.36), (0.84, 0.44), per_line=9)]),
+            B("坐标我都记下来了。", (0.8, 0.26), (0.84, 0.42), per_line=5)]),
         ("gap", 260, []),
-        ("panel", 900, True, s_night_tent, [
+        ("panel", 1000, True, s_night_tent, [
             C("当晚，帐篷里。", (0.18, 0.07), per_line=8, dark=True),
             B("Ship the hard drive with the samples tomorrow.", (0.66, 0.24), (0.76, 0.5), lang="en", size=30,
               max_w=360)]),
-        ("gap", 420, [B("Our local driver is ready. Cash only.", (0.3, 0.42), (0.2, -0.2), lang="en", size=30,
+        ("gap", 420, [B("Our local driver is ready. Cash only.", (0.27, 0.3), (0.2, -0.2), lang="en", size=30,
                         max_w=360),
-                      B("我只是开车，不会出事吧？", (0.72, 0.62), (0.65, 1.35), per_line=6)]),
-        ("panel", 900, False, s_loading, [
-            B("这些土，真是搞园林用的？", (0.7, 0.16), (0.65, 0.5), per_line=6)]),
+                      B("我只是开车，不会出事吧？", (0.62, 0.7), (0.63, 1.5), per_line=6)]),
+        ("panel", 1000, False, s_loading, [
+            B("只管开车，别打开箱子。", (0.8, 0.16), (0.84, 0.42), per_line=6)]),
         ("gap", 360, [C("境外人员非法采集我国稀土样品，已涉嫌违法犯罪。", (0.5, 0.5), per_line=12, size=32)]),
         ("panel", 1000, True, s_command, [
-            B("通知卡口，明早拦下那辆皮卡。", (0.3, 0.72), (0.43, 0.45), per_line=7),
-            V("是！", (0.9, 0.2), (0.74, 0.4), per_line=4)]),
+            B("通知卡口，明早拦下那辆皮卡。", (0.3, 0.14), (0.44, 0.4), per_line=7),
+            V("是！", (0.92, 0.62), (0.76, 0.46), per_line=4)]),
         ("gap", 300, []),
-        ("panel", 950, False, s_mine_dawn, [
+        ("panel", 1050, False, s_mine_dawn, [
             C("清晨，矿洞口。", (0.15, 0.08), per_line=8),
             B("样品就藏在矿洞口的木箱里。", (0.5, 0.18), (0.8, 0.62), per_line=8)]),
-        ("gap", 520, [C("（第二集完）", (0.5, 0.3), per_line=8),
+        ("gap", 600, [C("（第二集完）", (0.5, 0.3), per_line=8),
                       C("下集：举报电话12339", (0.5, 0.7), per_line=12, size=36, dark=True)]),
     ]
     panels, floating, y = [], [], 0
@@ -1202,14 +1232,14 @@ def _shift(line, dx, dy):
 def ep03():
     p1 = grid([
         (560, [(0.46, s_shop_talk, [
-            V("不对劲就打12339，国家安全机关会管。", (0.2, 0.4), (0.68, 0.25), per_line=6, size=32)]),
+            V("不对劲，|就打|12339！", (0.22, 0.36), (0.68, 0.25))]),
                (0.54, s_home_night, [
             V("这钱，我不能要。", (0.45, 0.3), (0.72, 0.46), per_line=4)])]),
         (500, [(1.0, s_wang_call, [
             V("深夜，老王拨通了电话。", (0.93, 0.42), per_line=6, kind="caption", size=32),
-            V("喂，是12339吗？我要举报。", (0.68, 0.45), (0.38, 0.45), per_line=6)])]),
+            V("喂，是|12339|吗？我要|举报。", (0.68, 0.45), (0.38, 0.45))])]),
         (480, [(0.3, s_wang_phone, [
-            V("他们让我明天运样品出山。", (0.2, 0.42), (0.5, 0.2), per_line=6, size=32)]),
+            V("他们让我明天运样品出山。", (0.22, 0.42), (0.68, 0.22), per_line=6, size=32)]),
                (0.36, s_operator, [
             V("请您详细说说情况。", (0.2, 0.3), (0.45, 0.45), per_line=5, size=32)]),
                (0.34, s_phone, [
@@ -1244,7 +1274,7 @@ def ep03():
             B("我们只是做房地产测绘的！", (0.55, 0.2), (0.4, 0.5), per_line=6),
             B("房地产测绘，需要偷采稀土吗？", (0.18, 0.27), (0.2, 0.52), per_line=7, size=32)]),
         (q4, s_finale, [
-            C("发现危害国家安全的可疑线索，请拨打12339举报。", (0.25, 0.2), per_line=12, size=32),
+            C("发现危害国家安全的可疑线索，|请拨打12339举报。", (0.22, 0.2), size=32),
             C("4月15日是全民国家安全教育日。维护国家安全，人人有责。", (0.78, 0.32), per_line=10, size=30,
               dark=True)]),
     ]
@@ -1254,16 +1284,17 @@ def ep03():
 EPISODES = [
     dict(number=1, slug="ep01", title="The Lost Hikers", title_zh="迷路的徒步者", published_on="2024-04-01",
          notes="Officers Lin Feng and Su Xiaoyu pose as lost hikers and meet a 'real-estate survey team' "
-               "taking rare-earth samples; a local driver is offered money.", make=ep01),
+               "taking rare-earth samples; a local driver is offered money.", make=ep01, direction="ltr"),
     dict(number=2, slug="ep02", title="The Survey Team in the Mountains", title_zh="山里的测绘队",
          published_on="2024-04-08",
          notes="One long WeChat-style strip. The foreign 'surveyors' bag samples as 'garden soil'; the officers "
                "log every sampling point; the command room prepares a checkpoint. Contains some English.",
-         make=ep02),
+         make=ep02, direction="ltr"),
     dict(number=3, slug="ep03", title="Report Hotline 12339", title_zh="举报电话12339", published_on="2024-04-15",
          notes="Lao Wang refuses the money and calls 12339; the pickup is stopped at night and the samples "
-               "seized. Ends with the national-security education message. Page 1 reads right to left.",
-         make=ep03),
+               "seized. Ends with the national-security education message. Page 1 reads right to left "
+               "(vertical text); page 2 left to right.",
+         make=ep03, direction="rtl", page_direction=["rtl", "ltr"]),
 ]
 
 
@@ -1302,10 +1333,9 @@ def main(argv=None):
             "number": ep["number"], "title": ep["title"], "title_zh": ep["title_zh"],
             "published_on": ep["published_on"],
             "source_url": f"https://example.org/secret-special-investigation-division-demo/episode-{ep['number']}",
-            "notes": ep["notes"], "direction": "rtl" if ep["make"] is ep03 and False else "ltr",
-            "pages": rel_pages})
-    # episode 3 mixes directions: page 1 is right-to-left; record it per page as well
-    meta_eps[2]["page_direction"] = {meta_eps[2]["pages"][0]: "rtl", meta_eps[2]["pages"][1]: "ltr"}
+            "notes": ep["notes"], "direction": ep["direction"], "pages": rel_pages})
+        if "page_direction" in ep:  # episode 3 mixes directions: record them per page too
+            meta_eps[-1]["page_direction"] = {rel_pages[i]: d for i, d in enumerate(ep["page_direction"])}
     with open(os.path.join(out, "truth.json"), "w", encoding="utf-8") as f:
         json.dump({"pages": pages_truth}, f, ensure_ascii=False, indent=1)
         f.write("\n")
