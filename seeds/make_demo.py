@@ -798,7 +798,7 @@ def s_panorama(a):
 def s_map_room(a, who=CHEN):
     a.room()
     a.map_board(a.w * 0.45, a.h * 0.12, a.w * 0.95, a.h * 0.6)
-    a.person(a.w * 0.25, a.h * 0.95, a.h * 0.72, pose="point", face=1, **who)
+    a.person(a.w * 0.25, a.h * 0.95, a.h * 0.62, pose="point", face=1, **who)
 
 
 def s_hikers_ready(a):
