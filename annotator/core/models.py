@@ -118,6 +118,7 @@ class Page(Versioned, table=True):
     width: int
     height: int
     kind: str = "page"
+    direction: Optional[str] = None  # None: inherit the episode's; a book may mix layouts
     segmented_at: Optional[datetime] = None
     ocr_at: Optional[datetime] = None
 

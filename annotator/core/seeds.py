@@ -116,5 +116,13 @@ def build_demo(root: str | Path, progress=None) -> tuple[Project, list[ImportRep
             notes=ep.get("notes", ""),
             direction=ep.get("direction"),
         )
-        reports.append(import_pages(project, [demo_dir / p for p in ep["pages"]], spec, progress=progress))
+        report = import_pages(project, [demo_dir / p for p in ep["pages"]], spec, progress=progress)
+        reports.append(report)
+        per_page = ep.get("page_direction") or {}
+        with project.session() as s:
+            for relative, page_id in zip(ep["pages"], report.page_ids):
+                if relative in per_page:
+                    page = s.get(models.Page, page_id)
+                    page.direction = per_page[relative]
+                    s.add(page)
     return project, reports

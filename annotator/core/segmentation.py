@@ -48,12 +48,12 @@ class BatchReport:
 
 
 def page_direction(project: Project, page_id: int) -> str:
-    """The reading direction for a page: episode setting, else series, else project, else auto."""
+    """The reading direction for a page: its own, else the episode's, series', project's, else auto."""
     with project.session() as s:
         page = s.get(models.Page, page_id)
         episode = s.get(models.Episode, page.episode_id)
         series = s.get(models.Series, episode.series_id)
-        for value in (episode.direction, series.direction if series else None):
+        for value in (page.direction, episode.direction, series.direction if series else None):
             if value and value != "auto":
                 return value
     return project.setting("direction", "auto") or "auto"

@@ -79,8 +79,13 @@ def test_project_at_first_revision_is_backed_up_and_migrated(tmp_path):
     with open_project(root) as project:
         with project.session() as s:
             assert s.exec(select(models.Series.name_zh)).one() == "系列"
-        if head_revision() != "0001":
-            assert project.backup is not None and project.backup.exists()
+            assert s.exec(select(models.Page.direction)).all() == []  # the column added by 0002 exists
+        assert project.backup == root / f"{DB_NAME}.0001.bak" and project.backup.exists()
+    with sqlite3.connect(project.backup) as conn:  # the backup is the untouched old database
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT name_zh FROM series").fetchone() == ("系列",)
+    conn.close()
+    assert head_revision() != "0001"
 
 
 def test_newer_database_is_refused_untouched(tmp_path):
