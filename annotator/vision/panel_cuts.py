@@ -18,7 +18,6 @@ import numpy as np
 SLOPES = (0.0, 0.04, -0.04, 0.08, -0.08, 0.12, -0.12, 0.16, -0.16, 0.2, -0.2, 0.25, -0.25)
 CLEAN = 0.02  # share of ink a gutter line may cross (specks, JPEG dirt)
 BRIDGED = 0.4  # share a gutter may lose to a balloon or art crossing it
-SOLID_EDGE = 0.6  # coverage that marks a panel edge next to a bridged gutter
 # Regions larger than this (working pixels) are only cut along horizontal lines, all at
 # once: that is how long strips stay fast, and their gutters are horizontal anyway.
 BIG_REGION = 700_000
@@ -91,7 +90,7 @@ def line_profile(ink: np.ndarray, valid: np.ndarray, slope: float, horizontal: b
     val_s = cv2.warpAffine(valid, m, size, flags=flags, borderValue=0)
     inks = ink_s.sum(axis=axis, dtype=np.int64)
     vals = val_s.sum(axis=axis, dtype=np.int64)
-    return inks, vals, pad
+    return inks, vals, pad, (ink_s if horizontal else ink_s.T)
 
 
 def line_through(index: float, pad: int, slope: float, horizontal: bool, origin, shape) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +124,31 @@ class Cut:
     coverage: float
 
 
-def _gutters(inks, vals, pad, slope, horizontal, min_mass, bridged_ok) -> list[Cut]:
+def _long_run_cover(lines: np.ndarray, min_run: float) -> np.ndarray:
+    """Per row of a 0/1 array: how many pixels lie in runs of ink at least ``min_run`` long."""
+    if lines.size == 0:
+        return np.zeros(len(lines), int)
+    padded = np.pad(lines.astype(np.int8), ((0, 0), (1, 1)))
+    d = np.diff(padded, axis=1)
+    out = np.zeros(len(lines), int)
+    for r in range(len(lines)):
+        starts, ends = np.flatnonzero(d[r] == 1), np.flatnonzero(d[r] == -1)
+        lengths = ends - starts
+        out[r] = lengths[lengths >= min_run].sum()
+    return out
+
+
+def _is_edge(sheared: np.ndarray, vals: np.ndarray, rows: slice) -> bool:
+    """Whether one of these lines is a panel edge: frame lines or borders of filled art,
+    i.e. long unbroken runs over half the line. Lettering is not: words are short."""
+    lines = sheared[rows]
+    if lines.size == 0:
+        return False
+    cover = _long_run_cover(lines, max(3.0, 0.1 * lines.shape[1]))
+    return bool((cover >= 0.5 * np.maximum(vals[rows], 1)).any())
+
+
+def _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, wide) -> list[Cut]:
     full = vals.max() if vals.size else 0
     if full == 0:
         return []
@@ -135,38 +158,40 @@ def _gutters(inks, vals, pad, slope, horizontal, min_mass, bridged_ok) -> list[C
     total = before[-1]
     cos = 1.0 / np.sqrt(1.0 + slope * slope)
     cuts = []
-    for limit in ((CLEAN, BRIDGED) if bridged_ok else (CLEAN,)):
+    for limit in (CLEAN, BRIDGED):
         for a, b in _runs(cov <= limit):
             if a == 0 or b >= len(cov):
                 continue  # a margin, not a gutter between two things
             if before[a - 1] < min_mass or total - before[b - 1] < min_mass:
                 continue
             mean = float(cov[a:b].mean())
-            if limit == BRIDGED:
-                if mean <= CLEAN:
+            lo = _is_edge(sheared, vals, slice(max(0, a - 3), a))
+            hi = _is_edge(sheared, vals, slice(b, b + 3))
+            if limit == CLEAN:
+                # Between loose strokes on both sides (a frameless panel's caption and
+                # figures) white space is not evidence of a gutter, unless it is wide.
+                if not (lo or hi or (b - a) * cos >= wide):
                     continue
-                # A bridged gutter must be walled by panel edges, or sparse art
-                # (frameless panels, text) would be cut into pieces.
-                lo, hi = cov[max(0, a - 3):a], cov[b:b + 3]
-                if lo.max(initial=0) < SOLID_EDGE or hi.max(initial=0) < SOLID_EDGE:
-                    continue
+            elif mean <= CLEAN or not (lo and hi):
+                continue  # a gutter crossed by a balloon must be walled by panel edges
             cuts.append(Cut(horizontal, slope, (a + b - 1) / 2, pad, (b - a) * cos, mean))
     return cuts
 
 
-def find_cuts(ink: np.ndarray, valid: np.ndarray, min_mass: int, min_gutter: float) -> list[Cut]:
+def find_cuts(ink: np.ndarray, valid: np.ndarray, min_mass: int, min_gutter: float, wide: float) -> list[Cut]:
     """Best gutter(s) of a region crop: several parallel ones for big regions, else one."""
     h, w = ink.shape
     if h * w > BIG_REGION:
-        inks, vals, pad = line_profile(ink, valid, 0.0, True)
-        cuts = [c for c in _gutters(inks, vals, pad, 0.0, True, min_mass, False) if c.width >= min_gutter]
+        inks, vals, pad, sheared = line_profile(ink, valid, 0.0, True)
+        cuts = [c for c in _gutters(inks, vals, pad, sheared, 0.0, True, min_mass, wide)
+                if c.width >= min_gutter and c.coverage <= CLEAN]
         if cuts:
             return cuts
     clean, bridged = [], []
     for horizontal in (True, False):
         for slope in SLOPES:
-            inks, vals, pad = line_profile(ink, valid, slope, horizontal)
-            for c in _gutters(inks, vals, pad, slope, horizontal, min_mass, True):
+            inks, vals, pad, sheared = line_profile(ink, valid, slope, horizontal)
+            for c in _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, wide):
                 if c.width >= min_gutter:
                     (clean if c.coverage <= CLEAN else bridged).append(c)
     if clean:
@@ -203,18 +228,21 @@ def split_quad(quad: Quad, cuts: list[Cut], origin, shape) -> list[Quad]:
 
 
 def is_sparse(ink: np.ndarray, valid: np.ndarray) -> bool:
-    """True for regions of loose strokes (a frameless panel, text): never cut them further."""
+    """True for regions of loose strokes only (a frameless panel: figures and lettering).
+
+    Such a region is never cut further: the white between a caption and a figure looks
+    exactly like a gutter. Solid things (filled panels, framed panels whose inside is
+    enclosed, balloons) survive an opening that erases strokes; lettering does not.
+    """
     area = int(valid.sum())
     if area == 0:
         return True
-    if ink.sum() / area >= 0.2:
-        return False
-    rows = ink.sum(axis=1) / np.maximum(valid.sum(axis=1), 1)
-    cols = ink.sum(axis=0) / np.maximum(valid.sum(axis=0), 1)
-    return max(rows.max(initial=0), cols.max(initial=0)) < 0.5
+    k = max(5, 2 * (min(ink.shape) // 50) + 1)
+    solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    return solid.sum() < 0.1 * area
 
 
-def build_tree(ink: np.ndarray, quad: Quad, min_mass: int, min_gutter: float, depth: int = 0) -> Node:
+def build_tree(ink: np.ndarray, quad: Quad, min_mass: int, min_gutter: float, wide: float, depth: int = 0) -> Node:
     node = Node(quad)
     x0, y0, x1, y1 = quad_bounds(quad, ink.shape)
     if x1 - x0 < 2 or y1 - y0 < 2 or depth > 40:
@@ -223,13 +251,13 @@ def build_tree(ink: np.ndarray, quad: Quad, min_mass: int, min_gutter: float, de
     crop = ink[y0:y1, x0:x1] & valid
     if crop.sum() < min_mass or (depth > 0 and is_sparse(crop, valid)):
         return node
-    cuts = find_cuts(crop, valid, min_mass, min_gutter)
+    cuts = find_cuts(crop, valid, min_mass, min_gutter, wide)
     if not cuts:
         return node
     node.kind = "rows" if cuts[0].horizontal else "cols"
     bridge = max(c.coverage for c in cuts)
     for piece in split_quad(quad, cuts, (x0, y0), crop.shape):
-        child = build_tree(ink, piece, min_mass, min_gutter, depth + 1)
+        child = build_tree(ink, piece, min_mass, min_gutter, wide, depth + 1)
         child.bridged = max(bridge if bridge > CLEAN else 0.0, node.bridged)
         node.children.append(child)
     return node
@@ -253,7 +281,7 @@ def tighten(ink: np.ndarray, quad: Quad, threshold: float, restrict: np.ndarray 
                                        ((tl, bl), False, True), ((tr, br), False, False)):
         d = q - p
         slope = (d[1] / d[0] if abs(d[0]) > 1e-9 else 0.0) if horizontal else (d[0] / d[1] if abs(d[1]) > 1e-9 else 0.0)
-        inks, vals, pad = line_profile(crop, valid, float(slope), horizontal)
+        inks, vals, pad, _ = line_profile(crop, valid, float(slope), horizontal)
         cov = inks / np.maximum(vals, 1)
         hits = np.flatnonzero((cov >= threshold) & (vals > 0))
         if hits.size == 0:

@@ -32,7 +32,6 @@ __all__ = ["segment", "segment_file", "resolve_direction"]
 
 PAGE_SIDE = 640  # working size of the longer side of a page
 STRIP_WIDTH = 540  # working width of a long strip
-BG_TOLERANCE = 30  # max per-channel distance to the background colour (JPEG, paper tint)
 
 
 def resolve_direction(direction: str, hint: str | None = None) -> str:
@@ -58,21 +57,26 @@ def _working_scale(w: int, h: int) -> float:
     return min(1.0, PAGE_SIDE / max(w, h))
 
 
-def _background(small: np.ndarray) -> np.ndarray:
-    """The commonest colour on the page border (robust to panels bleeding off the edge)."""
-    border = np.concatenate([small[:2].reshape(-1, 3), small[-2:].reshape(-1, 3),
-                             small[:, :2].reshape(-1, 3), small[:, -2:].reshape(-1, 3)])
+def _background(small: np.ndarray) -> tuple[np.ndarray, float]:
+    """Background colour and tolerance: the commonest colour of a band along the page
+    border (a band, not the edge row, because frames often run along the very edge), and
+    how much that colour varies there (paper grain, JPEG noise)."""
+    b = max(2, min(small.shape[:2]) // 40)
+    border = np.concatenate([small[:b].reshape(-1, 3), small[-b:].reshape(-1, 3),
+                             small[:, :b].reshape(-1, 3), small[:, -b:].reshape(-1, 3)])
     q = border.astype(np.int32) >> 4
     keys = (q[:, 0] << 8) | (q[:, 1] << 4) | q[:, 2]
-    top = np.bincount(keys).argmax()
-    return np.median(border[keys == top], axis=0)
+    mode = border[keys == np.bincount(keys).argmax()].astype(np.float64)
+    colour = np.median(mode, axis=0)
+    spread = float(np.median(np.abs(mode - colour).max(axis=1)))
+    return colour, float(np.clip(8 + 6 * spread, 10, 24))
 
 
 def ink_mask(small: np.ndarray) -> np.ndarray:
     """True where the page is not background (see module docstring, step 2)."""
-    bg = _background(small)
+    bg, tolerance = _background(small)
     dist = np.abs(small.astype(np.int16) - bg.astype(np.int16)).max(axis=2)
-    like_bg = (dist <= BG_TOLERANCE).astype(np.uint8)
+    like_bg = (dist <= tolerance).astype(np.uint8)
     # Close 1-2 px breaks in frame lines so a panel's interior does not join the gutters.
     closed = cv2.erode(like_bg, np.ones((3, 3), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=4)
@@ -178,10 +182,12 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
     ink = ink_mask(small)
     ref = min(sw, sh)
     if min_panel_area is None:
-        min_panel_area = 0.01 * min(w, h) ** 2
+        # 2 % of a page; for strips, of a page-shaped window of the strip.
+        min_panel_area = 0.02 * min(w, h) * min(max(w, h), 1.5 * min(w, h))
     min_area = min_panel_area * scale * scale
     root_quad = np.array([[0, 0], [sw - 1, 0], [sw - 1, sh - 1], [0, sh - 1]], float)
-    tree = build_tree(ink, root_quad, min_mass=max(4, int(min_area * 0.02)), min_gutter=max(1.0, ref * 0.004))
+    tree = build_tree(ink, root_quad, min_mass=max(4, int(min_area * 0.05)), min_gutter=max(1.0, ref * 0.004),
+                      wide=ref * 0.03)
 
     leaves: list[tuple[Node, int]] = []
     _leaves(tree, rtl, 0, leaves, [0])
