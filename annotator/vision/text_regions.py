@@ -265,11 +265,27 @@ def _body_kind(contour: np.ndarray, filled: np.ndarray, raw_box: BBox, body_box:
 
 
 def ink_mask(gray: np.ndarray) -> np.ndarray:
-    """Ink as the minority class of an Otsu split (handles white-on-black), border-touching blobs removed."""
+    """Ink of the text in a balloon crop, as a 0/1 mask.
+
+    Ink is the minority class of an Otsu split (so white-on-black works). When the crop holds
+    a closed balloon or box, only ink inside its interior (the largest background region
+    not touching the crop edge) is kept, which drops the outline, tail and surrounding art;
+    otherwise blobs touching the crop edge are dropped.
+    """
     _, bw = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    ink = (1 - bw) if bw.mean() > 0.5 else bw
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    ink = ((1 - bw) if bw.mean() > 0.5 else bw).astype(np.uint8)
     h, w = ink.shape
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(1 - ink, connectivity=4)
+    inner = [i for i in range(1, n) if stats[i, 0] > 0 and stats[i, 1] > 0 and
+             stats[i, 0] + stats[i, 2] < w and stats[i, 1] + stats[i, 3] < h and stats[i, 4] >= 0.15 * h * w]
+    if inner:
+        comp = (labels == max(inner, key=lambda i: stats[i, 4])).astype(np.uint8)
+        contours, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        interior = np.zeros_like(comp)
+        cv2.drawContours(interior, contours, -1, 1, thickness=-1)
+        interior = cv2.erode(interior, np.ones((3, 3), np.uint8))
+        ink &= interior
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     keep = np.zeros(n, bool)
     for i in range(1, n):
         x, y, cw, ch, _ = stats[i]
@@ -305,7 +321,7 @@ def ink_layout(crop: np.ndarray) -> tuple[bool, float]:
                 v_vote += h
     if h_vote == v_vote:
         ys, xs = np.nonzero(ink)
-        return bool(ys.ptp() > 1.3 * xs.ptp()) if len(xs) else False, g
+        return bool(np.ptp(ys) > 1.3 * np.ptp(xs)) if len(xs) else False, g
     glyph = float(np.median(thick)) if thick else g
     return v_vote > h_vote, glyph
 

@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from annotator.vision.ocr.base import EngineUnavailable, OcrEngine, OcrError, Recognition, TextLine
+from annotator.vision.text_regions import join_lines, order_lines
 
 TILE = 1800  # tile side; below RapidOCR's 2000 px max_side_len so tiles are never shrunk
 OVERLAP = 400  # larger than a long vertical column at normal glyph sizes
@@ -153,14 +154,12 @@ class RapidEngine(OcrEngine):
 
     def recognize(self, crop: np.ndarray, lang: str = "auto", vertical: bool | None = None) -> Recognition:
         """Detect and read the lines of one crop, then join them in balloon reading order."""
-        from annotator.vision.text_regions import join_lines, order_lines
-
         if crop.size == 0 or min(crop.shape[:2]) < 4:
             return Recognition("", 0.0, [])
         lines = self.find_lines(crop)
         if not lines:
             return Recognition("", 0.0, [])
-        ordered, is_vertical = order_lines(lines, vertical)
+        ordered, _ = order_lines(lines, vertical)
         text = join_lines([ln.text for ln in ordered])
         conf = float(np.mean([ln.confidence for ln in ordered]))
         return Recognition(text, conf, [ln.bbox for ln in ordered])

@@ -34,7 +34,7 @@ from annotator.vision.ocr.base import (
     Recognition,
     TextLine,
 )
-from annotator.vision.text_regions import find_balloons, ink_layout, ink_mask, is_cjk, join_lines
+from annotator.vision.text_regions import cjk_punctuation, find_balloons, ink_layout, ink_mask, is_cjk, join_lines
 
 GLYPH_PX = 40  # glyph height Tesseract reads best at
 TESS_LANG = {"zh": "chi_sim", "zh_vert": "chi_sim_vert", "en": "eng"}
@@ -167,7 +167,7 @@ class TesseractEngine(OcrEngine):
             y1 = max(data["top"][i] + data["height"][i] for i in idx)
             boxes.append((int(x0 / scale) + ox, int(y0 / scale) + oy, max(1, int((x1 - x0) / scale)),
                           max(1, int((y1 - y0) / scale))))
-        text = join_lines(texts) if code == "eng" else "".join(t.replace(" ", "") for t in texts)
+        text = join_lines(texts) if code == "eng" else cjk_punctuation("".join(t.replace(" ", "") for t in texts))
         return Recognition(text, float(np.mean(confs)) / 100.0 if confs else 0.0, boxes)
 
 
@@ -178,8 +178,11 @@ def _prepare(gray: np.ndarray, glyph: float) -> tuple[np.ndarray, float, tuple[i
     pad = int(0.5 * glyph) + 1
     x0, y0 = max(0, xs.min() - pad), max(0, ys.min() - pad)
     x1, y1 = min(gray.shape[1], xs.max() + pad + 1), min(gray.shape[0], ys.max() + pad + 1)
-    sub = gray[y0:y1, x0:x1]
     sub_ink = ink[y0:y1, x0:x1]
+    sub = gray[y0:y1, x0:x1].copy()
+    # keep only the text's ink: outline, tail and art outside it become background
+    background = np.median(sub[sub_ink == 0]) if (sub_ink == 0).any() else 255
+    sub[cv2.dilate(sub_ink, np.ones((3, 3), np.uint8)) == 0] = background
     scale = float(np.clip(GLYPH_PX / glyph, 0.5, 4.0))
     size = (max(1, round(sub.shape[1] * scale)), max(1, round(sub.shape[0] * scale)))
     # make the text dark on white before thresholding (white-on-black captions)
