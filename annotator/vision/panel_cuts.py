@@ -1,0 +1,296 @@
+"""Gutter search for panel segmentation: line profiles, slanted XY-cuts and quad geometry.
+
+A page is cut recursively along gutters, i.e. straight lines (possibly slanted) that run
+through background only. Regions are convex quadrilaterals so that slanted gutters give
+the panels' real outlines. Everything here works on the downscaled "ink" mask (True =
+not page background) built by ``panels.py``; nothing here knows about colours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+# Gutter slopes tried (tan of the angle to the axis). Real slanted layouts stay within
+# ~15 degrees; steeper "gutters" are almost always diagonals inside the art.
+SLOPES = (0.0, 0.04, -0.04, 0.08, -0.08, 0.12, -0.12, 0.16, -0.16, 0.2, -0.2, 0.25, -0.25)
+CLEAN = 0.02  # share of ink a gutter line may cross (specks, JPEG dirt)
+BRIDGED = 0.4  # share a gutter may lose to a balloon or art crossing it
+# Regions larger than this (working pixels) are only cut along horizontal lines, all at
+# once: that is how long strips stay fast, and their gutters are horizontal anyway.
+BIG_REGION = 700_000
+
+Quad = np.ndarray  # 4x2 float: top-left, top-right, bottom-right, bottom-left
+
+
+@dataclass
+class Node:
+    """A region of the cut tree; ``kind`` says how its children split it."""
+
+    quad: Quad
+    kind: str = "leaf"  # leaf | rows | cols
+    children: list["Node"] = field(default_factory=list)
+    bridged: float = 0.0  # worst coverage of a non-clean gutter bounding this region
+
+
+def _line_point(p: np.ndarray, q: np.ndarray, t: float) -> np.ndarray:
+    return p + (q - p) * t
+
+
+def _intersect(p1, p2, a, b) -> np.ndarray:
+    """Intersection of segment p1-p2's supporting line with line a-b."""
+    d1, d2 = p2 - p1, b - a
+    den = d1[0] * d2[1] - d1[1] * d2[0]
+    if abs(den) < 1e-9:
+        return (p1 + p2) / 2
+    t = ((a[0] - p1[0]) * d2[1] - (a[1] - p1[1]) * d2[0]) / den
+    return p1 + d1 * t
+
+
+def quad_mask(quad: Quad, shape: tuple[int, int], origin: tuple[int, int]) -> np.ndarray:
+    mask = np.zeros(shape, np.uint8)
+    pts = np.round(quad - np.array(origin, float)).astype(np.int32)
+    cv2.fillConvexPoly(mask, pts, 1)
+    return mask
+
+
+def quad_bounds(quad: Quad, limit: tuple[int, int]) -> tuple[int, int, int, int]:
+    """Integer box x0, y0, x1, y1 (exclusive) of a quad, clipped to an image of size (h, w)."""
+    h, w = limit
+    x0 = max(0, int(np.floor(quad[:, 0].min())))
+    y0 = max(0, int(np.floor(quad[:, 1].min())))
+    x1 = min(w, int(np.ceil(quad[:, 0].max())) + 1)
+    y1 = min(h, int(np.ceil(quad[:, 1].max())) + 1)
+    return x0, y0, x1, y1
+
+
+def line_profile(ink: np.ndarray, valid: np.ndarray, slope: float, horizontal: bool):
+    """Ink and valid counts along every parallel line of the given slope.
+
+    Lines are indexed by their offset at the crop centre: line ``i`` of a horizontal scan
+    is ``y = i - pad + slope * (x - cx)``. Shearing with warpAffine keeps this in C.
+    """
+    h, w = ink.shape
+    if horizontal:
+        pad = int(np.ceil(abs(slope) * w / 2)) + 1
+        cx = w / 2
+        m = np.float32([[1, 0, 0], [slope, 1, -pad - slope * cx]])
+        size = (w, h + 2 * pad)
+        axis = 1
+    else:
+        pad = int(np.ceil(abs(slope) * h / 2)) + 1
+        cy = h / 2
+        m = np.float32([[1, slope, -pad - slope * cy], [0, 1, 0]])
+        size = (w + 2 * pad, h)
+        axis = 0
+    flags = cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP
+    ink_s = cv2.warpAffine(ink, m, size, flags=flags, borderValue=0)
+    val_s = cv2.warpAffine(valid, m, size, flags=flags, borderValue=0)
+    inks = ink_s.sum(axis=axis, dtype=np.int64)
+    vals = val_s.sum(axis=axis, dtype=np.int64)
+    return inks, vals, pad, (ink_s if horizontal else ink_s.T)
+
+
+def line_through(index: float, pad: int, slope: float, horizontal: bool, origin, shape) -> tuple[np.ndarray, np.ndarray]:
+    """Two points (page coordinates) on profile line ``index`` of a crop."""
+    ox, oy = origin
+    h, w = shape
+    if horizontal:
+        cx = w / 2
+        y_at = lambda x: index - pad + slope * (x - cx)  # noqa: E731
+        return np.array([ox - 1.0, oy + y_at(-1.0)]), np.array([ox + w + 1.0, oy + y_at(w + 1.0)])
+    cy = h / 2
+    x_at = lambda y: index - pad + slope * (y - cy)  # noqa: E731
+    return np.array([ox + x_at(-1.0), oy - 1.0]), np.array([ox + x_at(h + 1.0), oy + h + 1.0])
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end-exclusive) of each run of True."""
+    if not flags.any():
+        return []
+    d = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
+
+
+@dataclass
+class Cut:
+    horizontal: bool
+    slope: float
+    index: float
+    pad: int
+    width: float
+    coverage: float
+
+
+def _long_run_cover(lines: np.ndarray, min_run: float) -> np.ndarray:
+    """Per row of a 0/1 array: how many pixels lie in runs of ink at least ``min_run`` long."""
+    if lines.size == 0:
+        return np.zeros(len(lines), int)
+    padded = np.pad(lines.astype(np.int8), ((0, 0), (1, 1)))
+    d = np.diff(padded, axis=1)
+    out = np.zeros(len(lines), int)
+    for r in range(len(lines)):
+        starts, ends = np.flatnonzero(d[r] == 1), np.flatnonzero(d[r] == -1)
+        lengths = ends - starts
+        out[r] = lengths[lengths >= min_run].sum()
+    return out
+
+
+def _is_edge(sheared: np.ndarray, vals: np.ndarray, rows: slice) -> bool:
+    """Whether one of these lines is a panel edge: frame lines or borders of filled art,
+    i.e. long unbroken runs over half the line. Lettering is not: words are short."""
+    lines = sheared[rows]
+    if lines.size == 0:
+        return False
+    cover = _long_run_cover(lines, max(3.0, 0.1 * lines.shape[1]))
+    return bool((cover >= 0.5 * np.maximum(vals[rows], 1)).any())
+
+
+def _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, wide) -> list[Cut]:
+    full = vals.max() if vals.size else 0
+    if full == 0:
+        return []
+    usable = vals >= 0.5 * full
+    cov = np.where(usable, inks / np.maximum(vals, 1), 1.0)
+    before = np.cumsum(inks)
+    total = before[-1]
+    cos = 1.0 / np.sqrt(1.0 + slope * slope)
+    cuts = []
+    for limit in (CLEAN, BRIDGED):
+        for a, b in _runs(cov <= limit):
+            if a == 0 or b >= len(cov):
+                continue  # a margin, not a gutter between two things
+            if before[a - 1] < min_mass or total - before[b - 1] < min_mass:
+                continue
+            mean = float(cov[a:b].mean())
+            lo = _is_edge(sheared, vals, slice(max(0, a - 3), a))
+            hi = _is_edge(sheared, vals, slice(b, b + 3))
+            if limit == CLEAN:
+                # Between loose strokes on both sides (a frameless panel's caption and
+                # figures) white space is not evidence of a gutter, unless it is wide.
+                if not (lo or hi or (b - a) * cos >= wide):
+                    continue
+            elif mean <= CLEAN or not (lo and hi):
+                continue  # a gutter crossed by a balloon must be walled by panel edges
+            cuts.append(Cut(horizontal, slope, (a + b - 1) / 2, pad, (b - a) * cos, mean))
+    return cuts
+
+
+def find_cuts(ink: np.ndarray, valid: np.ndarray, min_mass: int, min_gutter: float, wide: float) -> list[Cut]:
+    """Best gutter(s) of a region crop: several parallel ones for big regions, else one."""
+    h, w = ink.shape
+    if h * w > BIG_REGION:
+        inks, vals, pad, sheared = line_profile(ink, valid, 0.0, True)
+        cuts = [c for c in _gutters(inks, vals, pad, sheared, 0.0, True, min_mass, wide)
+                if c.width >= min_gutter and c.coverage <= CLEAN]
+        if cuts:
+            return cuts
+    clean, bridged = [], []
+    for horizontal in (True, False):
+        for slope in SLOPES:
+            inks, vals, pad, sheared = line_profile(ink, valid, slope, horizontal)
+            for c in _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, wide):
+                if c.width >= min_gutter:
+                    (clean if c.coverage <= CLEAN else bridged).append(c)
+    if clean:
+        # Rows before columns (reading order), then the widest band: a slanted gutter is
+        # widest when measured at its own slope.
+        return [max(clean, key=lambda c: (c.horizontal, c.width - 2 * abs(c.slope)))]
+    if bridged:
+        return [min(bridged, key=lambda c: (c.coverage, -c.width))]
+    return []
+
+
+def split_quad(quad: Quad, cuts: list[Cut], origin, shape) -> list[Quad]:
+    """Split a quad along parallel-ish cut lines, in top-to-bottom or left-to-right order."""
+    horizontal = cuts[0].horizontal
+    cuts = sorted(cuts, key=lambda c: c.index)
+    tl, tr, br, bl = quad
+    pieces, start = [], None
+    for c in cuts:
+        a, b = line_through(c.index, c.pad, c.slope, horizontal, origin, shape)
+        if horizontal:
+            p_left, p_right = _intersect(tl, bl, a, b), _intersect(tr, br, a, b)
+            first = (tl, tr, p_right, p_left) if start is None else (start[0], start[1], p_right, p_left)
+            start = (p_left, p_right)
+        else:
+            p_top, p_bot = _intersect(tl, tr, a, b), _intersect(bl, br, a, b)
+            first = (tl, p_top, p_bot, bl) if start is None else (start[0], p_top, p_bot, start[1])
+            start = (p_top, p_bot)
+        pieces.append(np.array(first, float))
+    if horizontal:
+        pieces.append(np.array((start[0], start[1], br, bl), float))
+    else:
+        pieces.append(np.array((start[0], tr, br, start[1]), float))
+    return pieces
+
+
+def is_sparse(ink: np.ndarray, valid: np.ndarray) -> bool:
+    """True for regions of loose strokes only (a frameless panel: figures and lettering).
+
+    Such a region is never cut further: the white between a caption and a figure looks
+    exactly like a gutter. Solid things (filled panels, framed panels whose inside is
+    enclosed, balloons) survive an opening that erases strokes; lettering does not.
+    """
+    area = int(valid.sum())
+    if area == 0:
+        return True
+    k = max(5, 2 * (min(ink.shape) // 50) + 1)
+    solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    return solid.sum() < 0.1 * area
+
+
+def build_tree(ink: np.ndarray, quad: Quad, min_mass: int, min_gutter: float, wide: float, depth: int = 0) -> Node:
+    node = Node(quad)
+    x0, y0, x1, y1 = quad_bounds(quad, ink.shape)
+    if x1 - x0 < 2 or y1 - y0 < 2 or depth > 40:
+        return node
+    valid = quad_mask(quad, (y1 - y0, x1 - x0), (x0, y0))
+    crop = ink[y0:y1, x0:x1] & valid
+    if crop.sum() < min_mass or (depth > 0 and is_sparse(crop, valid)):
+        return node
+    cuts = find_cuts(crop, valid, min_mass, min_gutter, wide)
+    if not cuts:
+        return node
+    node.kind = "rows" if cuts[0].horizontal else "cols"
+    bridge = max(c.coverage for c in cuts)
+    for piece in split_quad(quad, cuts, (x0, y0), crop.shape):
+        child = build_tree(ink, piece, min_mass, min_gutter, wide, depth + 1)
+        child.bridged = max(bridge if bridge > CLEAN else 0.0, node.bridged)
+        node.children.append(child)
+    return node
+
+
+def tighten(ink: np.ndarray, quad: Quad, threshold: float, restrict: np.ndarray | None = None) -> Quad | None:
+    """Move each side of a quad inwards, parallel to itself, to the first line whose ink
+    coverage reaches ``threshold``; the result hugs the panel even when it is slanted."""
+    x0, y0, x1, y1 = quad_bounds(quad, ink.shape)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    valid = quad_mask(quad, (y1 - y0, x1 - x0), (x0, y0))
+    if restrict is not None:
+        valid &= restrict[y0:y1, x0:x1]
+    crop = ink[y0:y1, x0:x1] & valid
+    if not crop.any():
+        return None
+    tl, tr, br, bl = quad
+    lines = []
+    for (p, q), horizontal, first in (((tl, tr), True, True), ((bl, br), True, False),
+                                       ((tl, bl), False, True), ((tr, br), False, False)):
+        d = q - p
+        slope = (d[1] / d[0] if abs(d[0]) > 1e-9 else 0.0) if horizontal else (d[0] / d[1] if abs(d[1]) > 1e-9 else 0.0)
+        inks, vals, pad, _ = line_profile(crop, valid, float(slope), horizontal)
+        cov = inks / np.maximum(vals, 1)
+        hits = np.flatnonzero((cov >= threshold) & (vals > 0))
+        if hits.size == 0:
+            return None
+        idx = hits[0] if first else hits[-1]
+        lines.append(line_through(float(idx), pad, float(slope), horizontal, (x0, y0), crop.shape))
+    (ta, tb), (ba, bb), (la, lb), (ra, rb) = lines
+    out = np.array([_intersect(ta, tb, la, lb), _intersect(ta, tb, ra, rb),
+                    _intersect(ba, bb, ra, rb), _intersect(ba, bb, la, lb)], float)
+    if cv2.contourArea(out.astype(np.float32)) < 1:
+        return None
+    return out

@@ -1,0 +1,198 @@
+"""Read a whole page: find balloons, captions and free text, read them, put them in reading order.
+
+The flow is engine-independent:
+
+1. the engine's detector returns text lines (RapidOCR also reads them; Tesseract gets
+   boxes from RapidOCR's detector or the OpenCV balloon finder);
+2. lines are grouped into balloons (``text_regions.group_lines``) and each group's body
+   (balloon, caption box) is looked up around it; groups sharing one body are merged;
+3. groups without text are cropped and passed to ``engine.recognize``;
+4. regions are ordered by panel (when panels are given) or in rows, top to bottom.
+
+A region's bbox is the balloon body when one is found (what annotators draw and what the
+scorer matches), else the union of its lines with a small margin.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from annotator.vision.images import as_rgb_array, load_array
+from annotator.vision.ocr import OcrEngine, get_engine
+from annotator.vision.shapes import BBox, Point, TextShape, rect_polygon
+from annotator.vision.text_regions import (
+    TextLine,
+    find_body,
+    group_lines,
+    guess_lang,
+    is_cjk,
+    join_lines,
+    order_lines,
+    union_box,
+)
+
+
+def read_page(
+    image,
+    engine: str | OcrEngine | None = None,
+    *,
+    lang: str = "auto",
+    panels: list | None = None,
+) -> list[TextShape]:
+    """Text regions of a page in reading order.
+
+    ``image``: array (gray/RGB/RGBA, 8/16-bit, float) or PIL image. ``engine``: name, engine or
+    None for the best installed one. ``lang``: "auto", "zh" or "en". ``panels``: panel polygons
+    ([(x, y), ...]) or bboxes ((x, y, w, h)) in reading order, used to order the regions.
+    Raises ``ImageLoadError`` for unusable images and ``OcrError`` subclasses for engine failures.
+    """
+    rgb = as_rgb_array(image)
+    engine = get_engine(engine)
+    if rgb.shape[0] < 8 or rgb.shape[1] < 8 or int(rgb.max()) - int(rgb.min()) < 16:
+        return []  # nothing legible: tiny or blank
+    lines = engine.find_lines(rgb) or []
+    regions: list[TextShape] = []
+    for group, body in _balloons(rgb, lines):
+        regions.extend(_read_group(rgb, engine, group, body, lang))
+    return order_regions(regions, panels)
+
+
+def _balloons(rgb: np.ndarray, lines: list[TextLine]):
+    """Yield (lines, body) per balloon; groups that turn out to share one body are merged."""
+    found: list[tuple[list[TextLine], object]] = []
+    per_line = [find_body(rgb, [ln.bbox]) for ln in lines]
+    for group in group_lines(lines, per_line):
+        body = find_body(rgb, [ln.bbox for ln in group])
+        for i, (other, other_body) in enumerate(found):
+            if body is not None and other_body is not None and _iou(body.bbox, other_body.bbox) > 0.6:
+                found[i] = (other + group, other_body)
+                break
+        else:
+            found.append((group, body))
+    return found
+
+
+def _read_group(rgb, engine: OcrEngine, group: list[TextLine], body, lang: str) -> list[TextShape]:
+    ordered, vertical = order_lines(group)
+    boxes = [ln.bbox for ln in ordered]
+    ux, uy, uw, uh = union_box(boxes)
+    glyph = float(np.median([min(b[2], b[3]) for b in boxes]))
+    if all(ln.text for ln in ordered):
+        text = join_lines([ln.text for ln in ordered])
+        confidence = float(np.mean([ln.confidence for ln in ordered]))
+        line_boxes = boxes
+    else:
+        pad = int(0.4 * glyph) + 2
+        x0, y0 = max(0, ux - pad), max(0, uy - pad)
+        x1, y1 = min(rgb.shape[1], ux + uw + pad), min(rgb.shape[0], uy + uh + pad)
+        if body is not None:  # stay inside the balloon so its outline is not read as ink
+            bx, by, bw, bh = body.bbox
+            x0, y0, x1, y1 = max(x0, bx + 1), max(y0, by + 1), min(x1, bx + bw - 1), min(y1, by + bh - 1)
+        # single-glyph groups carry no orientation: let the engine look at the ink
+        known = vertical if any(max(b[2], b[3]) > 1.3 * min(b[2], b[3]) for b in boxes) else None
+        rec = engine.recognize(rgb[y0:y1, x0:x1], lang, known)
+        text, confidence = rec.text, rec.confidence
+        line_boxes = [(x + x0, y + y0, w, h) for x, y, w, h in rec.line_boxes] or boxes
+    text = text.strip()
+    if not _legible(text, body is not None):
+        return []
+    if body is not None:
+        polygon, bbox, kind = body.polygon, body.bbox, body.kind
+    else:
+        m = int(0.25 * glyph)
+        bbox = (max(0, ux - m), max(0, uy - m), uw + 2 * m, uh + 2 * m)
+        polygon, kind = rect_polygon(*bbox), "caption"
+    return [TextShape(
+        polygon=polygon, bbox=bbox, text=text, confidence=confidence, vertical=vertical,
+        lang=guess_lang(text) if lang == "auto" else lang, kind=kind,
+        engine=engine.name, engine_version=engine.version, lines=line_boxes,
+    )]
+
+
+def _legible(text: str, in_body: bool) -> bool:
+    """Reject what is almost surely art read as text: a lone Latin letter or symbol.
+
+    One CJK character is a real word; '?!' or '……' inside a balloon is real dialogue.
+    """
+    if any(is_cjk(c) and c.isalpha() for c in text):
+        return True
+    if sum(c.isalnum() for c in text) >= 2:
+        return True
+    return in_body and bool(text) and all(c in "?!？！…。.，," for c in text)
+
+
+def _mark_sfx(regions: list[TextShape]) -> list[TextShape]:
+    """Free text lettered much larger than the page's dialogue is a sound effect."""
+    free = [r for r in regions if r.kind == "caption" and r.polygon == rect_polygon(*r.bbox)]
+    if not free:
+        return regions
+    sizes = [float(np.median([min(b[2], b[3]) for b in r.lines])) for r in regions if r.lines]
+    typical = float(np.median(sizes)) if sizes else 0.0
+    out = []
+    for r in regions:
+        if r in free and r.lines and typical and np.median([min(b[2], b[3]) for b in r.lines]) > 2.0 * typical:
+            r = TextShape(**{**r.__dict__, "kind": "sfx"})
+        out.append(r)
+    return out
+
+
+def order_regions(regions: list[TextShape], panels: list | None = None, rtl: bool | None = None) -> list[TextShape]:
+    """Reading order: by panel (given in reading order), top to bottom inside a panel;
+    without panels, rows top to bottom, read right to left when the page is mostly vertical
+    Chinese (manga-style layout) unless ``rtl`` says otherwise."""
+    regions = _mark_sfx(regions)
+    if rtl is None:
+        zh = [r for r in regions if r.lang == "zh"]
+        rtl = bool(zh) and sum(r.vertical for r in zh) * 2 > len(zh)
+    if panels:
+        polys = [_as_polygon(p) for p in panels]
+
+        def key(r: TextShape):
+            x, y, w, h = r.bbox
+            c = (x + w / 2, y + h / 2)
+            for i, poly in enumerate(polys):
+                if cv2.pointPolygonTest(np.array(poly, np.float32), c, False) >= 0:
+                    return (i, y, 0)
+            # outside every panel (strip gaps): before the first panel that starts below it
+            later = [i for i, poly in enumerate(polys) if min(p[1] for p in poly) > c[1]]
+            return ((min(later) if later else len(polys)) - 0.5, y, 0)
+
+        return sorted(regions, key=key)
+    rows: list[list[TextShape]] = []
+    for r in sorted(regions, key=lambda r: r.bbox[1] + r.bbox[3] / 2):
+        cy = r.bbox[1] + r.bbox[3] / 2
+        if rows and rows[-1][0].bbox[1] <= cy <= rows[-1][0].bbox[1] + rows[-1][0].bbox[3]:
+            rows[-1].append(r)
+        else:
+            rows.append([r])
+    return [r for row in rows for r in sorted(row, key=lambda r: -r.bbox[0] if rtl else r.bbox[0])]
+
+
+def _as_polygon(panel) -> list[Point]:
+    if hasattr(panel, "polygon"):
+        return list(panel.polygon)
+    if len(panel) == 4 and all(isinstance(v, (int, float, np.integer, np.floating)) for v in panel):
+        return rect_polygon(*panel)
+    return [tuple(p) for p in panel]
+
+
+def _iou(a: BBox, b: BBox) -> float:
+    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = iw * ih
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union else 0.0
+
+
+def read_file(path: str | os.PathLike, engine: str | OcrEngine | None = None, *, lang: str = "auto",
+              panels: list | None = None) -> dict:
+    """``{"image": NAME, "texts": [TextShape.to_json(), ...]}`` for one image file (the CLI's output)."""
+    shapes = read_page(load_array(path), engine, lang=lang, panels=panels)
+    return {"image": Path(path).name, "texts": [s.to_json() for s in shapes]}
+
+
+__all__ = ["order_regions", "read_file", "read_page"]

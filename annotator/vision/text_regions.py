@@ -1,0 +1,368 @@
+"""Text geometry on comic pages: grouping lines into balloons, balloon bodies, ink layout.
+
+Every threshold here is relative to a size measured on the page itself (the thickness of
+a text line, i.e. the glyph size, or the size of a balloon), never to the corpus font:
+real manhua letter at 15-80 px and we must behave the same at every scale.
+
+- ``group_lines``: lines of one balloon are stacked at less than about one glyph apart and
+  share orientation; neighbouring balloons are separated by their margins and outlines.
+- ``find_body``: a balloon or caption body is the closed region of the text's background
+  colour around the text, bounded by a dark outline (or, for white-on-black captions, by
+  the box edge). If the region leaks out of a generous window, the text is free text.
+- ``find_balloons``: an OpenCV-only balloon finder (bright or dark closed blobs holding
+  glyph-sized ink) for engines without a text detector when RapidOCR is not installed.
+- ``ink_layout``: orientation and glyph size of a crop from its ink alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from annotator.vision.shapes import BBox, Point, bbox_of
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One detected line (or vertical column) on a page, in page pixels; text is '' for detect-only engines."""
+
+    polygon: list[Point]
+    text: str = ""
+    confidence: float = 1.0
+
+    @property
+    def bbox(self) -> BBox:
+        return bbox_of(self.polygon)
+
+
+def is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3000 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x2FFFF
+
+
+def guess_lang(text: str) -> str:
+    """'zh' when CJK characters outnumber Latin letters, else 'en'."""
+    cjk = sum(is_cjk(c) for c in text)
+    latin = sum(c.isascii() and c.isalpha() for c in text)
+    return "zh" if cjk >= max(1, latin // 4) or (cjk and not latin) else "en"
+
+
+_HALF_TO_FULL = str.maketrans({",": "，", ".": "。", "?": "？", "!": "！", ":": "：", ";": "；"})
+
+
+def cjk_punctuation(text: str) -> str:
+    """Full-width punctuation in Chinese text (recognisers often emit ASCII ',' '.' after CJK glyphs)."""
+    out = []
+    for i, ch in enumerate(text):
+        prev = text[i - 1] if i else ""
+        if ch in ",.?!:;" and prev and is_cjk(prev) and not (i + 1 < len(text) and text[i + 1].isdigit()):
+            ch = ch.translate(_HALF_TO_FULL)
+        elif ch in "°º" and prev and is_cjk(prev):  # a small full stop read as a degree sign
+            ch = "。"
+        out.append(ch)
+    return "".join(out)
+
+
+def join_lines(texts: list[str]) -> str:
+    """Join lines as printed: no separator around CJK (truth convention), one space between Latin lines.
+
+    In Chinese text a lone small-circle line (a full stop cut off a column, read as 'o' or '0')
+    is the ideographic full stop.
+    """
+    cjk = sum(is_cjk(c) for t in texts for c in t) > sum(c.isascii() and c.isalpha() for t in texts for c in t)
+    if cjk:
+        texts = ["。" if t.strip() in ("o", "O", "0", "°", "º") else t for t in texts]
+    out = ""
+    for t in (t.strip() for t in texts):
+        if not t:
+            continue
+        if out and not is_cjk(out[-1]) and not is_cjk(t[0]):
+            out += " "
+        out += t
+    return cjk_punctuation(out) if cjk else out
+
+
+def _orientation(line: TextLine) -> bool | None:
+    """True for a vertical column, False for a horizontal line, None for a square (one glyph)."""
+    _, _, w, h = line.bbox
+    if h >= 1.3 * w:
+        return True
+    if w >= 1.3 * h:
+        return False
+    return None
+
+
+def _thickness(b: BBox) -> float:
+    return float(max(1, min(b[2], b[3])))
+
+
+def order_lines(lines: list[TextLine], vertical: bool | None = None) -> tuple[list[TextLine], bool]:
+    """Reading order inside one balloon: columns right to left each top to bottom, or rows top to bottom."""
+    if vertical is None:
+        votes = [o for o in map(_orientation, lines) if o is not None]
+        vertical = sum(votes) * 2 > len(votes) if votes else False
+    axis, cross = (0, 1) if vertical else (1, 0)  # the axis along which bands (columns/rows) are stacked
+    bands: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda ln: ln.bbox[axis] + ln.bbox[axis + 2] / 2):
+        b = line.bbox
+        for band in bands:
+            lo = min(x.bbox[axis] for x in band)
+            hi = max(x.bbox[axis] + x.bbox[axis + 2] for x in band)
+            inter = min(hi, b[axis] + b[axis + 2]) - max(lo, b[axis])
+            if inter > 0.5 * min(b[axis + 2], hi - lo):
+                band.append(line)
+                break
+        else:
+            bands.append([line])
+    if vertical:
+        bands.reverse()  # columns right to left
+    ordered = [ln for band in bands for ln in sorted(band, key=lambda ln: ln.bbox[cross])]
+    return ordered, bool(vertical)
+
+
+def _single_glyph(line: TextLine) -> bool:
+    """A one-glyph detection (often punctuation cut off a column) has no reliable size or orientation."""
+    return len(line.text.strip()) == 1 or (not line.text and _orientation(line) is None)
+
+
+def group_lines(lines: list[TextLine], bodies: list | None = None) -> list[list[TextLine]]:
+    """Cluster detected lines into balloons by orientation, glyph size and gaps under about one glyph.
+
+    ``bodies`` (one ``Body`` or None per line) keeps lines of two different balloons apart
+    even when their text blocks almost touch.
+    """
+    n = len(lines)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    boxes = [ln.bbox for ln in lines]
+    orient = [_orientation(ln) for ln in lines]
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = boxes[i], boxes[j]
+            ta, tb = _thickness(a), _thickness(b)
+            single = _single_glyph(lines[i]) or _single_glyph(lines[j])
+            if max(ta, tb) > 1.8 * min(ta, tb) and not single:
+                continue
+            if bodies and bodies[i] is not None and bodies[j] is not None and \
+                    _box_iou(bodies[i].bbox, bodies[j].bbox) < 0.5:
+                continue
+            if orient[i] is not None and orient[j] is not None and orient[i] != orient[j]:
+                continue
+            s = max(ta, tb)
+            dx = max(a[0], b[0]) - min(a[0] + a[2], b[0] + b[2])  # gap (>0) or overlap (<0)
+            dy = max(a[1], b[1]) - min(a[1] + a[3], b[1] + b[3])
+            vertical = orient[i] or orient[j]
+            if vertical:
+                ok = (dy < 0 and dx <= 0.9 * s) or (dx < 0 and dy <= 0.9 * s)
+            else:
+                ok = (dx < 0 and dy <= 0.9 * s) or (dy < 0 and dx <= 0.9 * s)
+            if ok:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[TextLine]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(lines[i])
+    return list(groups.values())
+
+
+def _box_iou(a: BBox, b: BBox) -> float:
+    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = iw * ih
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union else 0.0
+
+
+def union_box(boxes: list[BBox]) -> BBox:
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    x1 = max(b[0] + b[2] for b in boxes)
+    y1 = max(b[1] + b[3] for b in boxes)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+@dataclass(frozen=True)
+class Body:
+    """A balloon or caption body around some text, in page pixels (tail removed)."""
+
+    polygon: list[Point]
+    bbox: BBox
+    kind: str  # speech | thought | caption
+
+
+def find_body(rgb: np.ndarray, text_boxes: list[BBox]) -> Body | None:
+    """The closed region of the text's background colour around ``text_boxes``, or None for free text."""
+    H, W = rgb.shape[:2]
+    ux, uy, uw, uh = union_box(text_boxes)
+    g = float(np.median([_thickness(b) for b in text_boxes]))
+    mx, my = int(uw + 2 * g), int(uh + 2 * g)
+    x0, y0 = max(0, ux - mx), max(0, uy - my)
+    x1, y1 = min(W, ux + uw + mx), min(H, uy + uh + my)
+    win = rgb[y0:y1, x0:x1].astype(np.int16)
+    inner = rgb[uy:uy + uh, ux:ux + uw].reshape(-1, 3)
+    if inner.size == 0:
+        return None
+    fill = np.median(inner, axis=0).astype(np.int16)
+    mask = (np.abs(win - fill).max(axis=2) <= 40).astype(np.uint8)
+    for bx, by, bw, bh in text_boxes:  # the glyphs themselves belong to the body
+        sx, sy = int(bw * 0.15), int(bh * 0.15)
+        mask[max(0, by - y0 + sy):max(0, by - y0 + bh - sy), max(0, bx - x0 + sx):max(0, bx - x0 + bw - sx)] = 1
+    n, labels = cv2.connectedComponents(mask, connectivity=4)
+    cx, cy = ux + uw // 2 - x0, uy + uh // 2 - y0
+    label = labels[min(cy, labels.shape[0] - 1), min(cx, labels.shape[1] - 1)]
+    if label == 0:
+        return None
+    comp = labels == label
+    if comp[0].any() or comp[-1].any() or comp[:, 0].any() or comp[:, -1].any():
+        return None  # leaks out of the window: text on art or page background
+    comp = comp.astype(np.uint8)
+    contours, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    filled = np.zeros_like(comp)
+    cv2.drawContours(filled, contours, -1, 1, thickness=-1)
+    bx, by, bw, bh = cv2.boundingRect(filled)
+    k = max(3, int(0.3 * min(bw, bh)) | 1)  # opening removes the tail, which is narrower than the body
+    body = cv2.morphologyEx(filled, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    contours, _ = cv2.findContours(body, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    c = max(contours, key=cv2.contourArea)
+    rx, ry, rw, rh = cv2.boundingRect(c)
+    if rw < uw * 0.9 or rh < uh * 0.9:
+        return None
+    kind = _body_kind(c, filled, (bx, by, bw, bh), (rx, ry, rw, rh))
+    eps = 0.01 * cv2.arcLength(c, True)
+    poly = [(float(p[0][0] + x0), float(p[0][1] + y0)) for p in cv2.approxPolyDP(c, eps, True)]
+    return Body(poly, (rx + x0, ry + y0, rw, rh), kind)
+
+
+def _body_kind(contour: np.ndarray, filled: np.ndarray, raw_box: BBox, body_box: BBox) -> str:
+    """Caption: a near-rectangle with no tail. Thought: a scalloped cloud outline. Otherwise speech."""
+    rx, ry, rw, rh = body_box
+    area = cv2.contourArea(contour)
+    has_tail = (raw_box[2] * raw_box[3]) > 1.08 * rw * rh
+    if area > 0.93 * rw * rh and not has_tail:
+        return "caption"
+    raw, _ = cv2.findContours(filled, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    c = max(raw, key=cv2.contourArea)
+    if len(c) >= 8:
+        hull = cv2.convexHull(c, returnPoints=False)
+        try:
+            defects = cv2.convexityDefects(c, hull)
+        except cv2.error:
+            defects = None
+        if defects is not None:
+            deep = int((defects.reshape(-1, 4)[:, 3] / 256.0 > 0.03 * min(rw, rh)).sum())
+            if deep >= 5:
+                return "thought"
+    return "speech"
+
+
+def ink_mask(gray: np.ndarray) -> np.ndarray:
+    """Ink of the text in a balloon crop, as a 0/1 mask.
+
+    Ink is the minority class of an Otsu split (so white-on-black works). When the crop holds
+    a closed balloon or box, only ink inside its interior (the largest background region
+    not touching the crop edge) is kept, which drops the outline, tail and surrounding art;
+    otherwise blobs touching the crop edge are dropped.
+    """
+    _, bw = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = ((1 - bw) if bw.mean() > 0.5 else bw).astype(np.uint8)
+    h, w = ink.shape
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(1 - ink, connectivity=4)
+    inner = [i for i in range(1, n) if stats[i, 0] > 0 and stats[i, 1] > 0 and
+             stats[i, 0] + stats[i, 2] < w and stats[i, 1] + stats[i, 3] < h and stats[i, 4] >= 0.15 * h * w]
+    if inner:
+        comp = (labels == max(inner, key=lambda i: stats[i, 4])).astype(np.uint8)
+        contours, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        interior = np.zeros_like(comp)
+        cv2.drawContours(interior, contours, -1, 1, thickness=-1)
+        interior = cv2.erode(interior, np.ones((3, 3), np.uint8))
+        ink &= interior
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = np.zeros(n, bool)
+    for i in range(1, n):
+        x, y, cw, ch, _ = stats[i]
+        keep[i] = x > 0 and y > 0 and x + cw < w and y + ch < h
+    return keep[labels].astype(np.uint8)
+
+
+def ink_layout(crop: np.ndarray) -> tuple[bool, float]:
+    """(vertical, glyph size in px) of the text in a crop, from its ink alone.
+
+    Glyphs of one line sit closer together than neighbouring lines, so a small closing
+    (a quarter glyph) merges each line or column into an elongated blob whose direction
+    votes for the orientation; the blobs' thickness is the glyph size.
+    """
+    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
+    ink = ink_mask(gray)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    sizes = [max(s[2], s[3]) for s in stats[1:] if s[4] >= 4]
+    if not sizes:
+        return False, 0.0
+    g = float(np.percentile(sizes, 90))
+    k = max(2, int(round(0.25 * g)))
+    closed = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    h_vote = v_vote = 0.0
+    thick = []
+    for x, y, w, h, a in stats[1:]:
+        if max(w, h) >= 1.6 * g and min(w, h) >= 0.4 * g:
+            thick.append(min(w, h))
+            if w > h:
+                h_vote += w
+            else:
+                v_vote += h
+    if h_vote == v_vote:
+        ys, xs = np.nonzero(ink)
+        return bool(np.ptp(ys) > 1.3 * np.ptp(xs)) if len(xs) else False, g
+    glyph = float(np.median(thick)) if thick else g
+    return v_vote > h_vote, glyph
+
+
+def find_balloons(rgb: np.ndarray) -> list[TextLine]:
+    """OpenCV balloon finder: closed bright (or, inverted, dark) blobs that hold glyph-like ink.
+
+    Returns one detect-only ``TextLine`` per balloon covering its ink, for engines that
+    cannot find text themselves. Thresholds are relative to the page and blob sizes.
+    """
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    H, W = gray.shape
+    out: list[TextLine] = []
+    for inverted in (False, True):
+        g = 255 - gray if inverted else gray
+        bright = (g >= 225).astype(np.uint8)
+        contours, hierarchy = cv2.findContours(bright, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+        for c, (_, _, _, parent) in zip(contours, hierarchy[0] if hierarchy is not None else []):
+            if parent != -1:
+                continue  # a hole (ink) rather than a bright blob
+            x, y, w, h = cv2.boundingRect(c)
+            area = cv2.contourArea(c)
+            if x == 0 or y == 0 or x + w >= W or y + h >= H or min(w, h) < 16:
+                continue
+            if area < 0.6 * w * h * 0.785 or w * h > 0.25 * H * W:
+                continue  # not a compact closed blob, or a whole panel
+            body = np.zeros((h, w), np.uint8)
+            cv2.drawContours(body, [c - [x, y]], -1, 1, thickness=-1)
+            m = max(2, int(0.04 * min(w, h)))  # stay off the outline
+            body = cv2.erode(body, np.ones((2 * m + 1, 2 * m + 1), np.uint8))
+            ink = (body == 1) & (bright[y:y + h, x:x + w] == 0)
+            frac = ink.sum() / max(1, body.sum())
+            if not 0.02 <= frac <= 0.45:
+                continue
+            n, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+            glyphs = [s for s in stats[1:] if s[4] >= 4 and max(s[2], s[3]) < 0.5 * min(w, h)]
+            if len(glyphs) < 2:
+                continue
+            gx0 = min(s[0] for s in glyphs)
+            gy0 = min(s[1] for s in glyphs)
+            gx1 = max(s[0] + s[2] for s in glyphs)
+            gy1 = max(s[1] + s[3] for s in glyphs)
+            out.append(TextLine([(x + gx0, y + gy0), (x + gx1, y + gy0), (x + gx1, y + gy1), (x + gx0, y + gy1)]))
+    return out
