@@ -7,7 +7,7 @@ stored result comes back through :meth:`PageView.sync`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QFrame, QGraphicsPathItem, QGraphicsScene, QGraphicsView
 
@@ -27,6 +27,8 @@ class PageView(QGraphicsView):
     panelDrawn = Signal(list)
     regionDrawn = Signal(list)
     splitDrawn = Signal(int, tuple, tuple)
+    stepRequested = Signal(int)  # Tab / Shift+Tab: next or previous text region
+    editRequested = Signal()  # Enter: edit the selected region's text
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -261,9 +263,19 @@ class PageView(QGraphicsView):
             return
         super().mouseDoubleClickEvent(event)
 
+    def event(self, event) -> bool:
+        """Tab walks through text regions here instead of moving keyboard focus."""
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self.stepRequested.emit(-1 if event.key() == Qt.Key.Key_Backtab else 1)
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.tools.tool == Tool.POLYGON:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.tools.tool == Tool.POLYGON:
             self.finish_polygon()
+        elif enter:
+            self.editRequested.emit()
         elif event.key() == Qt.Key.Key_Escape and (self.tools.points or self.tools.drag):
             self.tools.reset()
             self._update_preview()
