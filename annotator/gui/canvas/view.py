@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QFrame, QGraphicsPathItem, QGraphicsScene, QGraphicsView
 
 from annotator.core.annotate import PageData
-from annotator.gui.canvas.items import Overlay, PanelItem, RegionItem, from_qpolygon, to_qpolygon
+from annotator.gui.canvas.items import Overlay, PanelItem, RegionItem, to_qpolygon
 from annotator.gui.canvas.tiles import TiledImage, TileItem
 from annotator.gui.canvas.tools import Tool, ToolState, big_enough, rect_points
 
@@ -106,7 +106,7 @@ class PageView(QGraphicsView):
                     self.scene().addItem(item)
                     continue
                 if self.tools.drag is None or self.tools.drag.row_id != key[1]:
-                    item.setPolygon(to_qpolygon(values[0]))
+                    item.set_points(values[0])
                 if key[0] == "panel":
                     item.number, item.manual = values[1], values[2]
                 else:
@@ -201,7 +201,7 @@ class PageView(QGraphicsView):
             item = self.overlays[key]
             handle = item.handle_at(pos)
             if handle is not None or (key[0] == "region" and item.contains(pos)):
-                self.tools.start_drag(key[0], key[1], handle, _pt(pos), from_qpolygon(item.polygon()))
+                self.tools.start_drag(key[0], key[1], handle, _pt(pos), item.points)
                 return True
         return False
 
