@@ -27,6 +27,8 @@ def application() -> QApplication:
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(sys.argv[:1])
+    if not app.property("annotator-configured"):  # an app made by a test harness gets the same look
+        app.setProperty("annotator-configured", True)
         app.setOrganizationName("annotator")
         app.setApplicationName("Comic Panel Annotator")
         app.setStyle(QStyleFactory.create("Fusion"))
