@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QInputDialog, QLineEdit, QToolButton, QTreeView,
     QVBoxLayout, QWidget,
@@ -51,7 +51,7 @@ class CodebookDock(QDockWidget):
             ("Merge", "Merge into another motif (codings move)", self.merge_current),
         ):
             button = QToolButton(text=text, toolTip=tip)
-            button.clicked.connect(lambda _c=False, s=slot: s())
+            button.clicked.connect(lambda *_, s=slot: s())
             buttons.addWidget(button)
         buttons.addStretch(1)
         body = QWidget()
@@ -63,6 +63,10 @@ class CodebookDock(QDockWidget):
         self.setWidget(body)
         self.search.textChanged.connect(self._filter)
         self.tree.doubleClicked.connect(lambda _i: self.tag_current())
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(30)
+        self._pending.timeout.connect(self.refresh)
         ctx.changed.connect(self._on_changed)
         self.refresh()
 
@@ -74,8 +78,10 @@ class CodebookDock(QDockWidget):
             self.select_motif(current)
 
     def _on_changed(self, kind: str, _page) -> None:
-        if kind in ("motif", "coding", "panel", "region", "page"):
-            self.refresh()
+        if kind == "motif":
+            self.refresh()  # at once: the tree itself changed and the user is looking at it
+        elif kind in ("coding", "panel", "region", "page"):
+            self._pending.start()  # only counts changed; one refresh per burst of edits
 
     def _filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text)

@@ -124,7 +124,8 @@ class RegionForm(QWidget):
         super().__init__(parent)
         self.ctx, self.editor = ctx, editor
         self.region_id: int | None = None
-        self.ocr = QPlainTextEdit(readOnly=True)
+        self.ocr = QPlainTextEdit()
+        self.ocr.setReadOnly(True)
         self.ocr.setFixedHeight(60)
         self.ocr_meta = QLabel()
         self.text = CommitEdit()

@@ -21,6 +21,7 @@ from annotator.gui.status import JobStatusBar
 
 class MainWindow(QMainWindow):
     openProjectRequested = Signal(str)
+    closed = Signal()
 
     def __init__(self, ctx: AppContext):
         super().__init__()
@@ -61,7 +62,7 @@ class MainWindow(QMainWindow):
         act = QAction(text, self)
         if shortcut is not None:
             act.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
-        act.triggered.connect(lambda _checked=False: slot())
+        act.triggered.connect(lambda *_: slot())
         self.addAction(act)
         if menu is not None:
             menu.addAction(act)
@@ -145,7 +146,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         for path in self.ctx.settings.value("recent", []) or []:
             act = self.recent_menu.addAction(path)
-            act.triggered.connect(lambda _c=False, p=path: self.openProjectRequested.emit(p))
+            act.triggered.connect(lambda *_, p=path: self.openProjectRequested.emit(p))
 
     # -- pages ----------------------------------------------------------------------------
 
@@ -257,3 +258,4 @@ class MainWindow(QMainWindow):
         self.ctx.settings.setValue("window/state", self.saveState())
         self.ctx.jobs.shutdown()
         super().closeEvent(event)
+        self.closed.emit()
