@@ -16,7 +16,7 @@ def _loaded_after(imports: str) -> set[str]:
 
 @pytest.mark.parametrize(
     "module", ["annotator.core.annotate", "annotator.core.coding", "annotator.core.importer",
-               "annotator.core.library", "annotator.core.seeds", "annotator.cli"]
+               "annotator.core.library", "annotator.core.seeds", "annotator.core.gui_queries", "annotator.cli"]
 )
 def test_core_and_cli_do_not_load_qt(module):
     loaded = _loaded_after(f"import {module}")

@@ -1,0 +1,149 @@
+"""Starting the application: QApplication, fonts that cover Chinese, palettes, windows.
+
+``run`` is what ``annotator gui`` calls. With ``screenshot`` it renders the window once the
+first page's image is on screen, saves a PNG and quits (used for the README and smoke tests).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QSettings, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QStyleFactory
+
+from annotator.core.database import ProjectError
+from annotator.core.project import open_project
+from annotator.gui.context import AppContext
+
+CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei",
+                "Noto Sans SC", "Noto Serif CJK SC")
+RECENT_LIMIT = 8
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(sys.argv[:1])
+        app.setOrganizationName("annotator")
+        app.setApplicationName("Comic Panel Annotator")
+        app.setStyle(QStyleFactory.create("Fusion"))
+        set_font(app)
+    return app
+
+
+def cjk_family() -> str | None:
+    families = set(QFontDatabase.families())
+    return next((f for f in CJK_FAMILIES if f in families), None)
+
+
+def set_font(app: QApplication) -> None:
+    """Use a CJK family for the whole interface so Chinese never falls back to tofu boxes."""
+    family = cjk_family()
+    if family:
+        font = QFont(family, app.font().pointSize())
+        app.setFont(font)
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """``light``, ``dark`` or ``system`` (Fusion's default palette)."""
+    if theme != "dark":
+        app.setPalette(app.style().standardPalette())
+        return
+    p = QPalette()
+    roles = QPalette.ColorRole
+    for role, colour in (
+        (roles.Window, "#2b2b2b"), (roles.WindowText, "#e6e6e6"), (roles.Base, "#1f1f1f"),
+        (roles.AlternateBase, "#2a2a2a"), (roles.ToolTipBase, "#333333"), (roles.ToolTipText, "#e6e6e6"),
+        (roles.Text, "#e6e6e6"), (roles.Button, "#353535"), (roles.ButtonText, "#e6e6e6"),
+        (roles.BrightText, "#ff5555"), (roles.Highlight, "#2f6fb2"), (roles.HighlightedText, "#ffffff"),
+        (roles.Link, "#6ab0ff"), (roles.PlaceholderText, "#8a8a8a"),
+    ):
+        p.setColor(role, QColor(colour))
+    p.setColor(QPalette.ColorGroup.Disabled, roles.Text, QColor("#7a7a7a"))
+    p.setColor(QPalette.ColorGroup.Disabled, roles.ButtonText, QColor("#7a7a7a"))
+    app.setPalette(p)
+
+
+def remember(settings: QSettings, root: Path) -> None:
+    recent = [str(root)] + [p for p in (settings.value("recent", []) or []) if p != str(root)]
+    settings.setValue("recent", recent[:RECENT_LIMIT])
+
+
+class Windows:
+    """The open windows, one per project, so none of them is a module-level global."""
+
+    def __init__(self, settings: QSettings, db: str | None = None):
+        self.settings = settings
+        self.db = db
+        self.open: list = []
+
+    def open_window(self, directory: str | Path, show: bool = True):
+        from annotator.gui.main_window import MainWindow
+
+        project = open_project(directory, db=self.db)
+        remember(self.settings, project.root)
+        ctx = AppContext(project, self.settings)
+        window = MainWindow(ctx)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.openProjectRequested.connect(self._open_other)
+        window.destroyed.connect(lambda *_: self._closed(window, ctx))
+        self.open.append(window)
+        last = self.settings.value(f"last_page/{project.root}")
+        ids = window.library.model.page_ids()
+        if ids:
+            window.editor.open_page(int(last) if last is not None and int(last) in ids else ids[0])
+        if show:
+            window.show()
+        return window
+
+    def _open_other(self, path: str) -> None:
+        try:
+            self.open_window(path)
+        except ProjectError as exc:
+            QMessageBox.warning(None, "Cannot open project", str(exc))
+
+    def _closed(self, window, ctx: AppContext) -> None:
+        if window in self.open:
+            self.open.remove(window)
+        ctx.close()
+
+
+def wait_for_image(window, timeout_ms: int = 20000) -> None:
+    timer = QElapsedTimer()
+    timer.start()
+    while window.editor.page_id and not window.view.has_image and timer.elapsed() < timeout_ms:
+        QCoreApplication.processEvents()
+        window.ctx.jobs.pool.waitForDone(20)
+    QCoreApplication.processEvents()
+
+
+def run(directory: str | Path | None, db: str | None = None, screenshot: str | Path | None = None,
+        settings: QSettings | None = None) -> int:
+    app = application()
+    settings = settings or QSettings()
+    apply_theme(app, str(settings.value("theme", "light")))
+    if directory is None:
+        recent = settings.value("recent", []) or []
+        directory = recent[0] if recent else QFileDialog.getExistingDirectory(None, "Open an annotator project")
+        if not directory:
+            return 1
+    windows = Windows(settings, db)
+    try:
+        window = windows.open_window(directory)
+    except ProjectError as exc:
+        if screenshot is not None:
+            print(f"error: {exc}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, "Cannot open project", str(exc))
+        return 1
+    if screenshot is not None:
+        wait_for_image(window)
+        window.grab().save(str(screenshot))
+        window.close()
+        QCoreApplication.processEvents()
+        return 0
+    QTimer.singleShot(0, window.raise_)
+    return app.exec()

@@ -1,0 +1,1 @@
+"""The page canvas: image tiles and overlays that only draw, a tool state, and the view."""

@@ -1,0 +1,185 @@
+"""The main window: wires docks, canvas, menus and shortcuts together, and nothing more."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QUndoView
+
+from annotator.gui import operations
+from annotator.gui.canvas.tools import Tool
+from annotator.gui.canvas.view import PageView
+from annotator.gui.context import AppContext
+from annotator.gui.editor import PageEditor
+from annotator.gui.library_dock import LibraryDock
+from annotator.gui.status import JobStatusBar
+
+
+class MainWindow(QMainWindow):
+    openProjectRequested = Signal(str)
+
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(f"Comic Panel Annotator — {ctx.project.root.name}")
+        self.resize(1400, 900)
+        self.view = PageView(self)
+        self.setCentralWidget(self.view)
+        self.editor = PageEditor(ctx, self.view, self)
+        self.library = LibraryDock(ctx, self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.library)
+        self.history = QDockWidget("Undo history", self)
+        self.history.setObjectName("history")
+        self.history.setWidget(QUndoView(ctx.undo))
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.history)
+        self.history.hide()
+        self.setStatusBar(JobStatusBar(ctx, self))
+        self.library.pageActivated.connect(self.editor.open_page)
+        self.editor.pageShown.connect(self._page_shown)
+        self.actions: dict[str, QAction] = {}
+        self._build_menus()
+        state = ctx.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    # -- menus ----------------------------------------------------------------------------
+
+    def action(self, key: str, text: str, slot, shortcut=None, menu=None) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+        act.triggered.connect(lambda _checked=False: slot())
+        self.addAction(act)
+        if menu is not None:
+            menu.addAction(act)
+        self.actions[key] = act
+        return act
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self.action("open", "&Open project…", self._open_project, QKeySequence.StandardKey.Open, file)
+        self.recent_menu = file.addMenu("Recent projects")
+        self.action("import", "&Import files…", self._import_files, "Ctrl+I", file)
+        self.action("import_folder", "Import &folder…", self._import_folder, None, file)
+        file.addSeparator()
+        self.action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit, file)
+
+        edit = bar.addMenu("&Edit")
+        undo = self.ctx.undo.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence("Ctrl+Z"))
+        redo = self.ctx.undo.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addActions([undo, redo])
+        self.actions["undo"], self.actions["redo"] = undo, redo
+        edit.addSeparator()
+        self.action("delete", "&Delete selection", self.editor.delete_selected, "Delete", edit)
+        self.action("merge", "&Merge panels", self.editor.merge_selected, "M", edit)
+        self.action("earlier", "Panel &earlier in reading order", lambda: self.editor.move_selected_panel(-1), "[", edit)
+        self.action("later", "Panel &later in reading order", lambda: self.editor.move_selected_panel(1), "]", edit)
+        edit.addAction(self.history.toggleViewAction())
+
+        view = bar.addMenu("&View")
+        self.action("fit_page", "Fit &page", self.view.fit_page, "Ctrl+0", view)
+        self.action("fit_width", "Fit &width", self.view.fit_width, "Ctrl+9", view)
+        self.action("zoom_in", "Zoom &in", lambda: self.view.zoom_by(1.25), QKeySequence.StandardKey.ZoomIn, view)
+        self.action("zoom_out", "Zoom &out", lambda: self.view.zoom_by(0.8), QKeySequence.StandardKey.ZoomOut, view)
+        self.docks_menu = view.addMenu("Docks")
+        self.docks_menu.addAction(self.library.toggleViewAction())
+
+        tools = bar.addMenu("&Tools")
+        for key, text, shortcut in (
+            (Tool.SELECT, "&Select and edit", "V"),
+            (Tool.RECT, "&Rectangle panel", "R"),
+            (Tool.POLYGON, "&Polygon panel", "P"),
+            (Tool.SPLIT, "Split panel with a &line", "S"),
+            (Tool.REGION, "&Text region", "T"),
+        ):
+            act = self.action(f"tool_{key.value}", text, lambda k=key: self.set_tool(k), shortcut, tools)
+            act.setCheckable(True)
+        self.set_tool(Tool.SELECT)
+
+        page = bar.addMenu("&Page")
+        self.action("prev_page", "&Previous page", lambda: self.step_page(-1), "PgUp", page)
+        self.action("next_page", "&Next page", lambda: self.step_page(1), "PgDown", page)
+        page.addSeparator()
+        self.action("segment", "&Segment page", self.segment_page, "Ctrl+Shift+S", page)
+        self.action("segment_episode", "Segment &episode", self.segment_episode, None, page)
+        self.action("ocr", "&OCR page", self.ocr_page, "Ctrl+Shift+O", page)
+        self.action("ocr_regions", "OCR selected &regions", self.ocr_selected, None, page)
+        self.action("ocr_episode", "OCR e&pisode", self.ocr_episode, None, page)
+        self.menus = {"file": file, "edit": edit, "view": view, "tools": tools, "page": page}
+        self._fill_recent()
+
+    def set_tool(self, tool: Tool) -> None:
+        self.view.set_tool(tool)
+        for key in Tool:
+            self.actions[f"tool_{key.value}"].setChecked(key == tool)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.ctx.settings.value("recent", []) or []:
+            act = self.recent_menu.addAction(path)
+            act.triggered.connect(lambda _c=False, p=path: self.openProjectRequested.emit(p))
+
+    # -- pages ----------------------------------------------------------------------------
+
+    def _page_shown(self, page_id: int) -> None:
+        self.library.select_page(page_id)
+        self.ctx.settings.setValue(f"last_page/{self.ctx.project.root}", page_id)
+
+    def step_page(self, step: int) -> None:
+        ids = self.library.model.page_ids()
+        if not ids:
+            return
+        current = self.editor.page_id
+        index = ids.index(current) + step if current in ids else 0
+        self.editor.open_page(ids[max(0, min(len(ids) - 1, index))])
+
+    def _episode_pages(self) -> list[int]:
+        episode = self.library.model.episode_of(self.editor.page_id) if self.editor.page_id else None
+        return [p.id for p in episode.pages] if episode else []
+
+    def segment_page(self) -> None:
+        if self.editor.page_id:
+            operations.segment(self.ctx, [self.editor.page_id])
+
+    def segment_episode(self) -> None:
+        if self._episode_pages():
+            operations.segment(self.ctx, self._episode_pages())
+
+    def ocr_page(self) -> None:
+        if self.editor.page_id:
+            operations.ocr(self.ctx, [self.editor.page_id])
+
+    def ocr_episode(self) -> None:
+        if self._episode_pages():
+            operations.ocr(self.ctx, self._episode_pages())
+
+    def ocr_selected(self) -> None:
+        regions = [k[1] for k in self.editor.selected() if k[0] == "region"]
+        if regions:
+            operations.ocr_regions(self.ctx, self.editor.page_id, regions)
+
+    # -- files ----------------------------------------------------------------------------
+
+    def _open_project(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open project")
+        if path:
+            self.openProjectRequested.emit(path)
+
+    def _import_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import pages", "", "Pages (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff *.zip *.cbz *.pdf);;All files (*)")
+        if paths:
+            operations.import_paths(self.ctx, paths)
+
+    def _import_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Import a folder of pages")
+        if path:
+            operations.import_paths(self.ctx, [path])
+
+    def closeEvent(self, event) -> None:
+        """Every edit is already stored; closing only stops background jobs first."""
+        self.ctx.settings.setValue("window/state", self.saveState())
+        self.ctx.jobs.shutdown()
+        super().closeEvent(event)

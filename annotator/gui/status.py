@@ -1,0 +1,38 @@
+"""The status bar: last message, progress of the running jobs, and a cancel button."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
+
+from annotator.gui.context import AppContext
+
+
+class JobStatusBar(QStatusBar):
+    def __init__(self, ctx: AppContext, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.job_label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(220)
+        self.cancel = QPushButton("Cancel")
+        self.cancel.clicked.connect(ctx.jobs.cancel_all)
+        for widget in (self.job_label, self.bar, self.cancel):
+            self.addPermanentWidget(widget)
+        ctx.jobs.activity.connect(self._activity)
+        ctx.jobs.progressed.connect(self._progress)
+        ctx.jobs.failed.connect(lambda message, _details: self.showMessage(message))
+        ctx.status.connect(lambda message: self.showMessage(message, 15000))
+        self._activity()
+
+    def _activity(self) -> None:
+        jobs = self.ctx.jobs.visible_jobs()
+        for widget in (self.job_label, self.bar, self.cancel):
+            widget.setVisible(bool(jobs))
+        if jobs:
+            self.job_label.setText(", ".join(j.label for j in jobs))
+            self.bar.setRange(0, 0)
+
+    def _progress(self, label: str, done: int, total: int, name: str) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(done)
+        self.job_label.setText(f"{label}: {done}/{total} {name}")

@@ -1,0 +1,60 @@
+"""GUI fixtures: offscreen Qt, a fresh copy of the demo project, settings in a temp file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    from annotator.core.seeds import build_demo
+
+    root = tmp_path_factory.mktemp("template") / "demo"
+    project, _ = build_demo(root)
+    project.close()
+    return root
+
+
+@pytest.fixture
+def demo_dir(demo_template, tmp_path):
+    target = tmp_path / "demo"
+    shutil.copytree(demo_template, target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path):
+    s = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    s.setValue("coder", "tester")
+    return s
+
+
+@pytest.fixture
+def window(qtbot, demo_dir, settings):
+    """An open main window on the demo project; closed (and its jobs stopped) afterwards."""
+    from annotator.gui.app import Windows, application
+
+    application()
+    windows = Windows(settings)
+    win = windows.open_window(demo_dir, show=False)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.ctx.jobs.shutdown()
+
+
+@pytest.fixture
+def wait_jobs(qtbot):
+    """Wait until a window's background jobs (image decoding, OCR, ...) have all reported back."""
+
+    def wait(window, timeout=120000):
+        qtbot.waitUntil(lambda: not window.ctx.jobs.busy, timeout=timeout)
+
+    return wait

@@ -1,0 +1,33 @@
+"""Opening a project shows the library and the selected page; a screenshot is not blank."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QImage
+
+def strip_page(window) -> int:
+    model = window.library.model
+    return next(pid for pid in model.page_ids() if model.page_info(pid).kind == "strip")
+
+
+def test_open_select_strip_and_scroll(window, wait_jobs):
+    page = strip_page(window)
+    window.library.select_page(page)
+    assert window.editor.page_id == page
+    wait_jobs(window)
+    assert window.view.has_image
+    bar = window.view.verticalScrollBar()
+    assert bar.maximum() > 0  # a tall strip at fit width scrolls
+    bar.setValue(bar.maximum())
+    assert window.view.mapToScene(0, window.view.viewport().height() - 1).y() > 10000
+
+
+def test_run_screenshot_is_not_blank(qtbot, demo_dir, settings, tmp_path):
+    from annotator.gui.app import run
+
+    settings.setValue(f"last_page/{demo_dir}", 4)
+    out = tmp_path / "shot.png"
+    assert run(demo_dir, screenshot=out, settings=settings) == 0
+    image = QImage(str(out))
+    assert image.width() > 800
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 37)}
+    assert len(colours) > 12  # page art, not an empty grey canvas
