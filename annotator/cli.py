@@ -164,14 +164,17 @@ def info(directory: Path, db: str | None, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--no-analysis", is_flag=True, help="Only import the pages; skip segmentation and OCR.")
 @json_option
 @user_errors
-def demo(directory: Path, as_json: bool) -> None:
-    """Build the demo project (from seeds/) in DIRECTORY."""
+def demo(directory: Path, no_analysis: bool, as_json: bool) -> None:
+    """Build the demo project (from seeds/) in DIRECTORY: import, segment and read its episodes."""
     from annotator.core.library import summary
     from annotator.core.seeds import build_demo
 
-    project, reports = build_demo(directory, progress=progress_bar("Building demo", sys.stderr.isatty()))
+    click.echo("Building the demo project (import, panels, OCR)...", err=True)
+    project, reports = build_demo(directory, progress=progress_bar("Building demo", sys.stderr.isatty()),
+                                  analyse=not no_analysis)
     with project:
         result = summary(project)
     errors = [e for r in reports for e in r.errors]
@@ -248,7 +251,7 @@ def segment(images, directory, number, series, direction, workers, db, as_json) 
             except ValueError as exc:  # ImageLoadError: report, carry on with the rest
                 click.echo(f"error: {exc}", err=True)
                 results.append({"image": image.name, "error": str(exc)})
-        emit(results, True if as_json else False, lambda r: [
+        emit(results, as_json, lambda r: [
             click.echo(f"{x['image']}: " + (x.get("error") or f"{len(x['panels'])} panels")) for x in r])
         if all("error" in r for r in results):
             sys.exit(1)

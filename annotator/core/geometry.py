@@ -50,7 +50,8 @@ def _clip(polygon: list[Point], a: Point, b: Point, keep_positive: bool) -> list
 def split(polygon, a: Point, b: Point, min_area: float = 16.0) -> tuple[list[Point], list[Point]]:
     """Cut an outline along the infinite line through a and b into two parts.
 
-    The part on the upper/left side comes first so that reading order stays natural.
+    For a cut closer to horizontal the upper part comes first, otherwise the left part, so
+    reading order stays natural.
     Raises ValueError when the line misses the outline.
     """
     poly = [tuple(map(float, p)) for p in polygon]
@@ -61,8 +62,10 @@ def split(polygon, a: Point, b: Point, min_area: float = 16.0) -> tuple[list[Poi
     def centre(p):
         return (sum(x for x, _ in p) / len(p), sum(y for _, y in p) / len(p))
 
-    (x1, y1), (x2, y2) = centre(one), centre(two)
-    if (y1, x1) > (y2, x2) if abs(y1 - y2) > abs(x1 - x2) else x1 > x2:
+    # A cut closer to horizontal gives top-then-bottom, a steeper one left-then-right.
+    horizontal = abs(b[0] - a[0]) >= abs(b[1] - a[1])
+    axis = 1 if horizontal else 0
+    if centre(one)[axis] > centre(two)[axis]:
         one, two = two, one
     return one, two
 

@@ -85,8 +85,12 @@ def load_characters(project: Project, path: Path | None = None) -> int:
     return added
 
 
-def build_demo(root: str | Path, progress=None) -> tuple[Project, list[ImportReport]]:
-    """Create the demo project from ``seeds/demo``: deterministic, no network, no randomness."""
+def build_demo(root: str | Path, progress=None, *, analyse: bool = True) -> tuple[Project, list[ImportReport]]:
+    """Create the demo project from ``seeds/demo``: deterministic, no network, no randomness.
+
+    With ``analyse`` the pages are also segmented and read (the real engines), so every
+    feature has panels and text to show.
+    """
     demo_dir = SEEDS_DIR / "demo"
     meta = _read_yaml(demo_dir / "episodes.yaml")
     project = init_project(root)
@@ -125,4 +129,11 @@ def build_demo(root: str | Path, progress=None) -> tuple[Project, list[ImportRep
                     page = s.get(models.Page, page_id)
                     page.direction = per_page[relative]
                     s.add(page)
+    if analyse:
+        from annotator.core.ocr_service import ocr_pages
+        from annotator.core.segmentation import episode_page_ids, segment_pages
+
+        pages = episode_page_ids(project)
+        segment_pages(project, pages, progress=progress)
+        ocr_pages(project, pages, progress=progress)
     return project, reports

@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from annotator.cli import cli
 
+GRID_02_SIZE = (1200, 1700)
+
 
 @pytest.fixture
 def runner():
@@ -67,3 +69,41 @@ def test_every_command_has_help_and_json():
         assert command.help, f"{' '.join(path)} has no help text"
         if not isinstance(command, click.Group):
             assert any(p.name == "as_json" for p in command.params), f"{' '.join(path)} lacks --json"
+
+
+def test_segment_images_json(runner, corpus):
+    pages = corpus / "synthetic" / "pages"
+    result = run(runner, "segment", pages / "grid-02.png", corpus / "bad" / "truncated.png", "--json", "--direction", "ltr")
+    data = json.loads(result.stdout)
+    assert [d["image"] for d in data] == ["grid-02.png", "truncated.png"]
+    assert (data[0]["width"], data[0]["height"]) == GRID_02_SIZE
+    assert len(data[0]["panels"]) >= 3
+    panel = data[0]["panels"][0]
+    assert len(panel["bbox"]) == 4 and len(panel["polygon"]) >= 4 and 0 <= panel["confidence"] <= 1
+    assert "truncated" in data[1]["error"] and "truncated" in result.stderr
+
+
+def test_ocr_image_json_and_engines(runner, corpus):
+    engines = json.loads(run(runner, "ocr", "--engines", "--json").stdout)
+    assert {e["name"] for e in engines} >= {"tesseract", "rapidocr"}
+    assert all(e["available"] for e in engines)
+    crop = corpus / "balloons" / "en-01__grid-01.png"
+    data = json.loads(run(runner, "ocr", crop, "--json", "--engine", "tesseract").stdout)
+    assert data[0]["image"] == crop.name
+    texts = data[0]["texts"]
+    assert texts and texts[0]["lang"] == "en" and texts[0]["text"].strip()
+
+
+def test_project_segment_and_ocr_with_progress(runner, tmp_path, corpus):
+    proj = tmp_path / "p"
+    run(runner, "init", proj, "--no-codebook")
+    run(runner, "import", proj, corpus / "synthetic" / "pages" / "grid-03.png", "--episode", "1")
+    seg = json.loads(run(runner, "segment", "--project", proj, "--episode", "1", "--json").stdout)
+    assert seg["errors"] == 0 and seg["pages"][0]["panels"] >= 3
+    read = json.loads(run(runner, "ocr", "--project", proj, "--json", "--workers", "1").stdout)
+    assert read["errors"] == 0 and read["pages"][0]["regions"] >= 3
+    info = json.loads(run(runner, "info", proj, "--json").stdout)
+    episode = info["series"][0]["episodes"][0]
+    assert episode["panels"] == seg["pages"][0]["panels"] and episode["regions"] == read["pages"][0]["regions"]
+    result = run(runner, "segment", "--project", proj, "--episode", "9", code=1)
+    assert "no episode 9" in result.stderr
