@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QInputDialog, QLineEdit, QToolButton, QTreeView,
     QVBoxLayout, QWidget,
@@ -25,15 +25,10 @@ class CodebookDock(QDockWidget):
         self.setObjectName("codebook")
         self.ctx, self.editor = ctx, editor
         self.model = CodebookModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setRecursiveFilteringEnabled(True)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterRole(Qt.ItemDataRole.ToolTipRole)
         self.search = QLineEdit(placeholderText="Search motifs (English, 中文, keywords)…")
         self.search.setClearButtonEnabled(True)
         self.tree = QTreeView()
-        self.tree.setModel(self.proxy)
+        self.tree.setModel(self.model)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setUniformRowHeights(True)
         header = self.tree.header()
@@ -72,7 +67,7 @@ class CodebookDock(QDockWidget):
 
     def refresh(self) -> None:
         current = self.current_motif()
-        self.model.load(coding.motifs(self.ctx.project), coding.motif_counts(self.ctx.project))
+        self.model.load(coding.motifs(self.ctx.project), coding.motif_counts(self.ctx.project), self.search.text())
         self.tree.expandAll()
         if current is not None:
             self.select_motif(current)
@@ -83,16 +78,16 @@ class CodebookDock(QDockWidget):
         elif kind in ("coding", "panel", "region", "page"):
             self._pending.start()  # only counts changed; one refresh per burst of edits
 
-    def _filter(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text)
-        self.tree.expandAll()
+    def _filter(self, _text: str) -> None:
+        """Searching rebuilds the tree with only matches and their parents (the codebook is small)."""
+        self.refresh()
 
     def current_motif(self) -> int | None:
         index = self.tree.currentIndex()
         return index.data(KEY_ROLE)[1] if index.isValid() else None
 
     def select_motif(self, motif_id: int) -> None:
-        index = self.proxy.mapFromSource(self.model.find("motif", motif_id))
+        index = self.model.find("motif", motif_id)
         if index.isValid():
             self.tree.setCurrentIndex(index)
 

@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         self.action("fit_page", "Fit &page", self.view.fit_page, "Ctrl+0", view)
         self.action("fit_width", "Fit &width", self.view.fit_width, "Ctrl+9", view)
+        self.action("actual_size", "&Actual size", self.view.actual_size, "Ctrl+1", view)
         self.action("zoom_in", "Zoom &in", lambda: self.view.zoom_by(1.25), QKeySequence.StandardKey.ZoomIn, view)
         self.action("zoom_out", "Zoom &out", lambda: self.view.zoom_by(0.8), QKeySequence.StandardKey.ZoomOut, view)
         self.docks_menu = view.addMenu("Docks")

@@ -158,6 +158,12 @@ class PageView(QGraphicsView):
         self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
         self._zoomed()
 
+    def actual_size(self) -> None:
+        """One page pixel per screen pixel: for precise vertex work."""
+        self.fit_mode = None
+        self.resetTransform()
+        self._zoomed()
+
     def zoom_by(self, factor: float) -> None:
         current = self.transform().m11()
         if 0.02 <= current * factor <= 16:
@@ -227,7 +233,7 @@ class PageView(QGraphicsView):
         drag = self.tools.drag
         if drag is not None:
             outline = self.tools.dragged(_pt(pos))
-            self.overlays[(drag.kind, drag.row_id)].setPolygon(to_qpolygon(outline))
+            self.overlays[(drag.kind, drag.row_id)].set_points(outline)
             self.geometryEdited.emit(drag.kind, drag.row_id, drag.before, outline, drag.drag_id)
             return
         if self.tools.points:

@@ -11,7 +11,32 @@ from annotator.core import models
 from annotator.gui.models.tree import Node, TreeModel
 
 
-def build_tree(motifs: list[models.Motif], counts: dict[int, int]) -> Node:
+def matches(motif: models.Motif, needle: str) -> bool:
+    haystack = " ".join(map(str, [motif.name, motif.name_zh, motif.description, *motif.keywords_en,
+                                  *motif.keywords_zh]))  # YAML may give a keyword like 12339 as a number
+    return needle.casefold() in haystack.casefold()
+
+
+def build_tree(motifs: list[models.Motif], counts: dict[int, int], needle: str = "") -> Node:
+    """The codebook tree; with a search ``needle`` only matches, their ancestors and their
+    subtrees remain (searching a group shows what it holds)."""
+    if needle.strip():
+        by_id = {m.id: m for m in motifs}
+        hits = {m.id for m in motifs if matches(m, needle.strip())}
+
+        def lineage(m):
+            while m is not None:
+                yield m.id
+                m = by_id.get(m.parent_id)
+
+        keep = set()
+        for m in motifs:
+            chain = list(lineage(m))
+            if m.id in hits:
+                keep.update(chain)
+            elif hits.intersection(chain):
+                keep.add(m.id)
+        motifs = [m for m in motifs if m.id in keep]
     root = Node("root", None)
     nodes = {m.id: Node("motif", m.id, {"motif": m, "count": 0}) for m in motifs}
     for m in sorted(motifs, key=lambda m: (m.position, m.id)):
@@ -34,8 +59,8 @@ class CodebookModel(TreeModel):
         super().__init__(parent)
         self._icons: dict[str, QIcon] = {}
 
-    def load(self, motifs: list[models.Motif], counts: dict[int, int]) -> None:
-        self.set_root(build_tree(motifs, counts))
+    def load(self, motifs: list[models.Motif], counts: dict[int, int], needle: str = "") -> None:
+        self.set_root(build_tree(motifs, counts, needle))
 
     def motif(self, motif_id: int) -> models.Motif | None:
         index = self.find("motif", motif_id)
@@ -68,7 +93,7 @@ class CodebookModel(TreeModel):
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return self._icon(motif.colour)
         if role == Qt.ItemDataRole.ToolTipRole:
-            keywords = ", ".join(list(motif.keywords_zh) + list(motif.keywords_en))
+            keywords = ", ".join(map(str, list(motif.keywords_zh) + list(motif.keywords_en)))
             return "\n".join(x for x in (motif.name, motif.name_zh, motif.description, keywords) if x)
         if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
