@@ -66,8 +66,20 @@ def quad_bounds(quad: Quad, limit: tuple[int, int]) -> tuple[int, int, int, int]
     return x0, y0, x1, y1
 
 
-def line_profile(ink: np.ndarray, valid: np.ndarray, slope: float, horizontal: bool):
-    """Ink and valid counts along every parallel line of the given slope.
+def _rect_counts(n: int, pad: int, slope: float, length: int, depth: int) -> np.ndarray:
+    """Pixels of each sheared line that fall inside a full ``depth`` x ``length`` crop."""
+    t = np.arange(n, dtype=np.float64) - pad
+    if slope == 0:
+        return np.where((t >= 0) & (t < depth), length, 0)
+    a = (-0.5 - t) / slope + length / 2
+    b = (depth - 0.5 - t) / slope + length / 2
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    return np.clip(hi, 0, length) - np.clip(lo, 0, length)
+
+
+def line_profile(ink: np.ndarray, valid: np.ndarray | None, slope: float, horizontal: bool):
+    """Ink and valid counts along every parallel line of the given slope, and the sheared
+    ink (one line per row). ``valid=None`` means the whole crop is valid.
 
     Lines are indexed by their offset at the crop centre: line ``i`` of a horizontal scan
     is ``y = i - pad + slope * (x - cx)``. Shearing with warpAffine keeps this in C.
@@ -75,22 +87,23 @@ def line_profile(ink: np.ndarray, valid: np.ndarray, slope: float, horizontal: b
     h, w = ink.shape
     if horizontal:
         pad = int(np.ceil(abs(slope) * w / 2)) + 1
-        cx = w / 2
-        m = np.float32([[1, 0, 0], [slope, 1, -pad - slope * cx]])
+        m = np.float32([[1, 0, 0], [slope, 1, -pad - slope * w / 2]])
         size = (w, h + 2 * pad)
-        axis = 1
     else:
         pad = int(np.ceil(abs(slope) * h / 2)) + 1
-        cy = h / 2
-        m = np.float32([[1, slope, -pad - slope * cy], [0, 1, 0]])
+        m = np.float32([[1, slope, -pad - slope * h / 2], [0, 1, 0]])
         size = (w + 2 * pad, h)
-        axis = 0
     flags = cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP
-    ink_s = cv2.warpAffine(ink, m, size, flags=flags, borderValue=0)
-    val_s = cv2.warpAffine(valid, m, size, flags=flags, borderValue=0)
-    inks = ink_s.sum(axis=axis, dtype=np.int64)
-    vals = val_s.sum(axis=axis, dtype=np.int64)
-    return inks, vals, pad, (ink_s if horizontal else ink_s.T)
+    src = ink if valid is None else cv2.merge([ink, valid])
+    warped = cv2.warpAffine(src, m, size, flags=flags, borderValue=0)
+    if not horizontal:
+        warped = cv2.transpose(warped)
+    sums = cv2.reduce(warped, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).reshape(warped.shape[0], -1)
+    if valid is None:
+        length, depth = (w, h) if horizontal else (h, w)
+        vals = _rect_counts(warped.shape[0], pad, slope, length, depth)
+        return sums[:, 0], vals, pad, warped
+    return sums[:, 0], sums[:, 1], pad, warped[:, :, 0]
 
 
 def line_through(index: float, pad: int, slope: float, horizontal: bool, origin, shape) -> tuple[np.ndarray, np.ndarray]:
@@ -181,6 +194,7 @@ def _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, wide) -> lis
 def find_cuts(ink: np.ndarray, valid: np.ndarray, min_mass: int, min_gutter: float, wide: float) -> list[Cut]:
     """Best gutter(s) of a region crop: several parallel ones for big regions, else one."""
     h, w = ink.shape
+    valid = None if valid.all() else valid
     if h * w > BIG_REGION:
         inks, vals, pad, sheared = line_profile(ink, valid, 0.0, True)
         cuts = [c for c in _gutters(inks, vals, pad, sheared, 0.0, True, min_mass, wide)
