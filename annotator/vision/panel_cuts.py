@@ -17,7 +17,7 @@ import numpy as np
 # ~15 degrees; steeper "gutters" are almost always diagonals inside the art.
 SLOPES = (0.0, 0.04, -0.04, 0.08, -0.08, 0.12, -0.12, 0.16, -0.16, 0.2, -0.2, 0.25, -0.25)
 CLEAN = 0.02  # share of ink a gutter line may cross (specks, JPEG dirt)
-BRIDGED = 0.4  # share a gutter may lose to a balloon or art crossing it
+BRIDGED = 0.4  # share a gutter may lose to a balloon or art crossing it (if walled by panel edges)
 # Regions larger than this (working pixels) are only cut along horizontal lines, all at
 # once: that is how long strips stay fast, and their gutters are horizontal anyway.
 BIG_REGION = 700_000
@@ -263,7 +263,15 @@ def build_tree(ink: np.ndarray, quad: Quad, min_mass: int, min_gutter: float, wi
         return node
     valid = quad_mask(quad, (y1 - y0, x1 - x0), (x0, y0))
     crop = ink[y0:y1, x0:x1] & valid
-    if crop.sum() < min_mass or (depth > 0 and is_sparse(crop, valid)):
+    if crop.sum() < min_mass:
+        return node
+    # Search only the content's extent: margins would dilute how much ink a gutter line
+    # crosses, and cost time.
+    ys, xs = np.flatnonzero(crop.any(axis=1)), np.flatnonzero(crop.any(axis=0))
+    crop = crop[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1]
+    valid = valid[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1]
+    x0, y0 = x0 + xs[0], y0 + ys[0]
+    if depth > 0 and is_sparse(crop, valid):
         return node
     cuts = find_cuts(crop, valid, min_mass, min_gutter, wide)
     if not cuts:
