@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
+from importlib import metadata
 
 import cv2
 import numpy as np
@@ -61,10 +62,9 @@ class RapidEngine(OcrEngine):
     @property
     def version(self) -> str:
         try:
-            from rapidocr import __version__
-        except ImportError:
+            return f"rapidocr {metadata.version('rapidocr')} PP-OCRv6-small"
+        except metadata.PackageNotFoundError:
             return "missing"
-        return f"rapidocr {__version__} PP-OCRv6-small"
 
     def check(self) -> None:
         try:
