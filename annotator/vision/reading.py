@@ -31,6 +31,7 @@ from annotator.vision.text_regions import (
     group_lines,
     guess_lang,
     is_cjk,
+    is_noise,
     join_lines,
     order_lines,
     union_box,
@@ -55,7 +56,7 @@ def read_page(
     engine = get_engine(engine)
     if rgb.shape[0] < 8 or rgb.shape[1] < 8 or int(rgb.max()) - int(rgb.min()) < 16:
         return []  # nothing legible: tiny or blank
-    lines = engine.find_lines(rgb) or []
+    lines = [ln for ln in engine.find_lines(rgb) or [] if not is_noise(ln)]
     regions: list[TextShape] = []
     for group, body in _balloons(rgb, lines):
         regions.extend(_read_group(rgb, engine, group, body, lang))
