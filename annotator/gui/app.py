@@ -27,6 +27,8 @@ def application() -> QApplication:
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(sys.argv[:1])
+    if app.property("annotator-configured") != "yes":  # an app made by a test harness gets the same look
+        app.setProperty("annotator-configured", "yes")
         app.setOrganizationName("annotator")
         app.setApplicationName("Comic Panel Annotator")
         app.setStyle(QStyleFactory.create("Fusion"))
@@ -89,7 +91,7 @@ class Windows:
         window = MainWindow(ctx)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.openProjectRequested.connect(self._open_other)
-        window.destroyed.connect(lambda *_: self._closed(window, ctx))
+        window.closed.connect(lambda: self._closed(window, ctx))
         self.open.append(window)
         last = self.settings.value(f"last_page/{project.root}")
         ids = window.library.model.page_ids()
@@ -97,6 +99,7 @@ class Windows:
             window.editor.open_page(int(last) if last is not None and int(last) in ids else ids[0])
         if show:
             window.show()
+        QTimer.singleShot(300, lambda: ctx.jobs.run_op(_warm_up, visible=False))
         return window
 
     def _open_other(self, path: str) -> None:
@@ -109,6 +112,13 @@ class Windows:
         if window in self.open:
             self.open.remove(window)
         ctx.close()
+
+
+def _warm_up(_control) -> None:
+    """Import the OCR and segmentation stacks once the window is up: a first import holds the
+    interpreter lock for ~100 ms, which should not happen in the middle of the user's first run."""
+    import annotator.vision.ocr  # noqa: F401
+    import annotator.vision.panels  # noqa: F401
 
 
 def wait_for_image(window, timeout_ms: int = 20000) -> None:

@@ -122,6 +122,8 @@ class Jobs(QObject):
 
     def shutdown(self, timeout_ms: int = 30000) -> bool:
         """Cancel everything and wait for the workers; True if they all stopped in time."""
+        if self.closed:
+            return True
         self.closed = True
         self.cancel_all()
         return self.pool.waitForDone(timeout_ms)

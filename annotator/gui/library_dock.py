@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QTreeView
 
@@ -60,6 +60,10 @@ class LibraryDock(QDockWidget):
         self.setMinimumWidth(340)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
         self.tree.doubleClicked.connect(self._double_clicked)
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(50)
+        self._pending.timeout.connect(self.refresh)
         ctx.changed.connect(self._on_changed)
         self.refresh()
         self.tree.expandToDepth(0)
@@ -73,8 +77,10 @@ class LibraryDock(QDockWidget):
         self.model.load(library(self.ctx.project))
 
     def _on_changed(self, kind: str, page_id) -> None:
-        if kind in ("library", "page", "panel", "region", "coding", "episode"):
-            self.refresh()
+        """Counts follow edits shortly after; a burst of edits (a vertex drag, an OCR batch)
+        costs one refresh, not one per step."""
+        if kind in ("library", "page", "panel", "region", "coding"):
+            self._pending.start()
 
     def select_page(self, page_id: int) -> None:
         index = self.model.find("page", page_id)

@@ -6,7 +6,11 @@ from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QUndoView
 
-from annotator.gui import operations
+from annotator.core import gui_queries
+from annotator.gui import commands, operations
+from annotator.gui.codebook_dock import CodebookDock
+from annotator.gui.dialogs import EpisodeDialog, SettingsDialog, ShortcutsDialog
+from annotator.gui.inspector import InspectorDock
 from annotator.gui.canvas.tools import Tool
 from annotator.gui.canvas.view import PageView
 from annotator.gui.context import AppContext
@@ -17,6 +21,7 @@ from annotator.gui.status import JobStatusBar
 
 class MainWindow(QMainWindow):
     openProjectRequested = Signal(str)
+    closed = Signal()
 
     def __init__(self, ctx: AppContext):
         super().__init__()
@@ -28,6 +33,11 @@ class MainWindow(QMainWindow):
         self.editor = PageEditor(ctx, self.view, self)
         self.library = LibraryDock(ctx, self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.library)
+        self.inspector = InspectorDock(ctx, self.editor, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
+        self.codebook = CodebookDock(ctx, self.editor, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.codebook)
+        self.characters = None
         self.history = QDockWidget("Undo history", self)
         self.history.setObjectName("history")
         self.history.setWidget(QUndoView(ctx.undo))
@@ -36,6 +46,10 @@ class MainWindow(QMainWindow):
         self.setStatusBar(JobStatusBar(ctx, self))
         self.library.pageActivated.connect(self.editor.open_page)
         self.editor.pageShown.connect(self._page_shown)
+        self.library.episodeActivated.connect(self.edit_episode)
+        self.library.tree.filesDropped.connect(lambda paths: operations.import_paths(self.ctx, paths))
+        self.view.stepRequested.connect(self.editor.step_region)
+        self.view.editRequested.connect(self.inspector.edit_text)
         self.actions: dict[str, QAction] = {}
         self._build_menus()
         state = ctx.settings.value("window/state")
@@ -48,7 +62,7 @@ class MainWindow(QMainWindow):
         act = QAction(text, self)
         if shortcut is not None:
             act.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
-        act.triggered.connect(lambda _checked=False: slot())
+        act.triggered.connect(lambda *_: slot())
         self.addAction(act)
         if menu is not None:
             menu.addAction(act)
@@ -62,6 +76,9 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu("Recent projects")
         self.action("import", "&Import files…", self._import_files, "Ctrl+I", file)
         self.action("import_folder", "Import &folder…", self._import_folder, None, file)
+        self.action("episode", "&Episode details…", self.edit_episode, "Ctrl+E", file)
+        self.action("characters", "&Characters…", self.show_characters, "Ctrl+Shift+C", file)
+        self.action("settings", "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences, file)
         file.addSeparator()
         self.action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit, file)
 
@@ -82,10 +99,12 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         self.action("fit_page", "Fit &page", self.view.fit_page, "Ctrl+0", view)
         self.action("fit_width", "Fit &width", self.view.fit_width, "Ctrl+9", view)
+        self.action("actual_size", "&Actual size", self.view.actual_size, "Ctrl+1", view)
         self.action("zoom_in", "Zoom &in", lambda: self.view.zoom_by(1.25), QKeySequence.StandardKey.ZoomIn, view)
         self.action("zoom_out", "Zoom &out", lambda: self.view.zoom_by(0.8), QKeySequence.StandardKey.ZoomOut, view)
         self.docks_menu = view.addMenu("Docks")
-        self.docks_menu.addAction(self.library.toggleViewAction())
+        for dock in (self.library, self.inspector, self.codebook, self.history):
+            self.docks_menu.addAction(dock.toggleViewAction())
 
         tools = bar.addMenu("&Tools")
         for key, text, shortcut in (
@@ -108,7 +127,15 @@ class MainWindow(QMainWindow):
         self.action("ocr", "&OCR page", self.ocr_page, "Ctrl+Shift+O", page)
         self.action("ocr_regions", "OCR selected &regions", self.ocr_selected, None, page)
         self.action("ocr_episode", "OCR e&pisode", self.ocr_episode, None, page)
-        self.menus = {"file": file, "edit": edit, "view": view, "tools": tools, "page": page}
+        code = bar.addMenu("&Code")
+        for digit in "123456789":
+            self.action(f"tag_{digit}", f"Tag with motif {digit}", lambda d=digit: self.codebook.tag_shortcut(d),
+                        digit, code)
+        self.action("tag", "Tag with the &selected motif", self.codebook.tag_current, "Ctrl+T", code)
+
+        help_menu = bar.addMenu("&Help")
+        self.action("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, "F1", help_menu)
+        self.menus = {"file": file, "edit": edit, "view": view, "tools": tools, "page": page, "code": code}
         self._fill_recent()
 
     def set_tool(self, tool: Tool) -> None:
@@ -120,7 +147,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         for path in self.ctx.settings.value("recent", []) or []:
             act = self.recent_menu.addAction(path)
-            act.triggered.connect(lambda _c=False, p=path: self.openProjectRequested.emit(p))
+            act.triggered.connect(lambda *_, p=path: self.openProjectRequested.emit(p))
 
     # -- pages ----------------------------------------------------------------------------
 
@@ -161,6 +188,55 @@ class MainWindow(QMainWindow):
         if regions:
             operations.ocr_regions(self.ctx, self.editor.page_id, regions)
 
+    # -- dialogs --------------------------------------------------------------------------
+
+    def edit_episode(self, episode_id: int | None = None) -> None:
+        episode_id = episode_id or self.library.current_episode()
+        if episode_id is None:
+            return
+        dialog = EpisodeDialog(gui_queries.episode_details(self.ctx.project, episode_id), self)
+        if dialog.exec() and dialog.changes():
+            self.ctx.undo.push(commands.Update(self.ctx, "Edit episode details", "library",
+                                               gui_queries.update_episode, episode_id, dialog.changes()))
+
+    def edit_settings(self) -> None:
+        from annotator.gui.app import apply_theme, application
+
+        project = self.ctx.project
+        values = {"coder": self.ctx.coder_name, "theme": str(self.ctx.settings.value("theme", "light")),
+                  "ocr_engine": project.setting("ocr_engine"), "direction": project.setting("direction", "auto")}
+        from annotator.vision.ocr import available_engines
+
+        dialog = SettingsDialog(values, available_engines(), self)
+        if not dialog.exec():
+            return
+        new = dialog.values()
+        self.ctx.settings.setValue("coder", new["coder"])
+        self.ctx.settings.setValue("theme", new["theme"])
+        project.set_setting("ocr_engine", new["ocr_engine"])
+        project.set_setting("direction", new["direction"])
+        apply_theme(application(), new["theme"])
+
+    def show_characters(self) -> None:
+        from annotator.gui.characters import CharactersDialog
+
+        if self.characters is None:
+            self.characters = CharactersDialog(self.ctx, self.editor, self)
+        self.characters.show()
+        self.characters.raise_()
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        rows = [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text().replace("&", ""))
+                for a in self.actions.values() if not a.shortcut().isEmpty()]
+        rows += [("Tab / Shift+Tab", "Next / previous text region in reading order"),
+                 ("Enter", "Edit the selected region's text (Ctrl+Enter or Esc finishes)"),
+                 ("Ctrl+wheel", "Zoom"), ("Esc", "Cancel the shape being drawn"),
+                 ("Double-click / Enter", "Finish a polygon panel"), ("Ctrl+click", "Select several panels")]
+        return rows
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.shortcut_rows(), self).exec()
+
     # -- files ----------------------------------------------------------------------------
 
     def _open_project(self) -> None:
@@ -183,3 +259,4 @@ class MainWindow(QMainWindow):
         self.ctx.settings.setValue("window/state", self.saveState())
         self.ctx.jobs.shutdown()
         super().closeEvent(event)
+        self.closed.emit()

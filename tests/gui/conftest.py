@@ -43,11 +43,25 @@ def window(qtbot, demo_dir, settings):
     application()
     windows = Windows(settings)
     win = windows.open_window(demo_dir, show=False)
-    qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
     yield win
-    win.ctx.jobs.shutdown()
+    _close(win)
+
+
+def _close(win) -> None:
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if shiboken6.isValid(win):
+        win.close()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def close_window():
+    """Close like a user would; the window deletes itself and closes its project."""
+    return _close
 
 
 @pytest.fixture

@@ -25,10 +25,6 @@ def to_qpolygon(points) -> QPolygonF:
     return QPolygonF([QPointF(float(x), float(y)) for x, y in points])
 
 
-def from_qpolygon(polygon: QPolygonF) -> list[list[float]]:
-    return [[round(p.x(), 1), round(p.y(), 1)] for p in polygon]
-
-
 class Overlay(QGraphicsPolygonItem):
     """Shared drawing of an outline with zoom-independent handles.
 
@@ -40,10 +36,16 @@ class Overlay(QGraphicsPolygonItem):
     unit = 1.0
 
     def __init__(self, row_id: int, points, z: float):
-        super().__init__(to_qpolygon(points))
+        super().__init__()
+        self.set_points(points)
         self.row_id = row_id
         self.setZValue(z)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+
+    def set_points(self, points) -> None:
+        """Keep the stored outline exactly, so an undo puts back the very same numbers."""
+        self.points = [list(p) for p in points]
+        self.setPolygon(to_qpolygon(points))
 
     @property
     def key(self) -> tuple[str, int]:

@@ -43,7 +43,8 @@ def decode_tiles(path: str) -> TiledImage:
     display = img.convert("RGBA")
     tiles = []
     for top in range(0, display.height, TILE_HEIGHT):
-        part = display.crop((0, top, display.width, min(display.height, top + TILE_HEIGHT)))
+        # Two rows of overlap hide the hairline seam smooth scaling leaves between tiles.
+        part = display.crop((0, top, display.width, min(display.height, top + TILE_HEIGHT + 2)))
         data = part.tobytes("raw", "BGRA")
         image = QImage(data, part.width, part.height, part.width * 4, QImage.Format.Format_ARGB32).copy()
         tiles.append((top / scale, image))

@@ -7,12 +7,12 @@ stored result comes back through :meth:`PageView.sync`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QFrame, QGraphicsPathItem, QGraphicsScene, QGraphicsView
 
 from annotator.core.annotate import PageData
-from annotator.gui.canvas.items import Overlay, PanelItem, RegionItem, from_qpolygon, to_qpolygon
+from annotator.gui.canvas.items import Overlay, PanelItem, RegionItem, to_qpolygon
 from annotator.gui.canvas.tiles import TiledImage, TileItem
 from annotator.gui.canvas.tools import Tool, ToolState, big_enough, rect_points
 
@@ -27,6 +27,8 @@ class PageView(QGraphicsView):
     panelDrawn = Signal(list)
     regionDrawn = Signal(list)
     splitDrawn = Signal(int, tuple, tuple)
+    stepRequested = Signal(int)  # Tab / Shift+Tab: next or previous text region
+    editRequested = Signal()  # Enter: edit the selected region's text
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -104,7 +106,7 @@ class PageView(QGraphicsView):
                     self.scene().addItem(item)
                     continue
                 if self.tools.drag is None or self.tools.drag.row_id != key[1]:
-                    item.setPolygon(to_qpolygon(values[0]))
+                    item.set_points(values[0])
                 if key[0] == "panel":
                     item.number, item.manual = values[1], values[2]
                 else:
@@ -156,6 +158,12 @@ class PageView(QGraphicsView):
         self.verticalScrollBar().setValue(self.verticalScrollBar().minimum())
         self._zoomed()
 
+    def actual_size(self) -> None:
+        """One page pixel per screen pixel: for precise vertex work."""
+        self.fit_mode = None
+        self.resetTransform()
+        self._zoomed()
+
     def zoom_by(self, factor: float) -> None:
         current = self.transform().m11()
         if 0.02 <= current * factor <= 16:
@@ -199,7 +207,7 @@ class PageView(QGraphicsView):
             item = self.overlays[key]
             handle = item.handle_at(pos)
             if handle is not None or (key[0] == "region" and item.contains(pos)):
-                self.tools.start_drag(key[0], key[1], handle, _pt(pos), from_qpolygon(item.polygon()))
+                self.tools.start_drag(key[0], key[1], handle, _pt(pos), item.points)
                 return True
         return False
 
@@ -225,7 +233,7 @@ class PageView(QGraphicsView):
         drag = self.tools.drag
         if drag is not None:
             outline = self.tools.dragged(_pt(pos))
-            self.overlays[(drag.kind, drag.row_id)].setPolygon(to_qpolygon(outline))
+            self.overlays[(drag.kind, drag.row_id)].set_points(outline)
             self.geometryEdited.emit(drag.kind, drag.row_id, drag.before, outline, drag.drag_id)
             return
         if self.tools.points:
@@ -261,9 +269,19 @@ class PageView(QGraphicsView):
             return
         super().mouseDoubleClickEvent(event)
 
+    def event(self, event) -> bool:
+        """Tab walks through text regions here instead of moving keyboard focus."""
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self.stepRequested.emit(-1 if event.key() == Qt.Key.Key_Backtab else 1)
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.tools.tool == Tool.POLYGON:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.tools.tool == Tool.POLYGON:
             self.finish_polygon()
+        elif enter:
+            self.editRequested.emit()
         elif event.key() == Qt.Key.Key_Escape and (self.tools.points or self.tools.drag):
             self.tools.reset()
             self._update_preview()

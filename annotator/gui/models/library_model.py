@@ -49,15 +49,14 @@ class LibraryModel(TreeModel):
             self.set_root(root)
             return
         stack = [(self.root, root)]
+        last = len(self.headers) - 1
         while stack:
             old, new = stack.pop()
-            for o, n in zip(old.children, new.children):
-                o.payload = n.payload
+            for row, (o, n) in enumerate(zip(old.children, new.children)):
+                if o.payload != n.payload:
+                    o.payload = n.payload
+                    self.dataChanged.emit(self.createIndex(row, 0, o), self.createIndex(row, last, o))
                 stack.append((o, n))
-            if old.children:
-                first = self.createIndex(0, 0, old.children[0])
-                last = self.createIndex(len(old.children) - 1, len(self.headers) - 1, old.children[-1])
-                self.dataChanged.emit(first, last)
 
     def page_ids(self) -> list[int]:
         """Every page in display order (what PgUp/PgDn walk through)."""

@@ -1,0 +1,161 @@
+"""Dialogs: motif details, episode provenance, settings, and the keyboard help."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox, QColorDialog, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
+    QPlainTextEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
+)
+
+
+def _buttons(dialog: QDialog) -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class MotifDialog(QDialog):
+    def __init__(self, parent=None, motif=None):
+        super().__init__(parent)
+        self.setWindowTitle("Motif")
+        self.name = QLineEdit(motif.name if motif else "")
+        self.name_zh = QLineEdit(motif.name_zh if motif else "")
+        self.colour = motif.colour if motif else "#888888"
+        self.colour_button = QPushButton(self.colour)
+        self.colour_button.clicked.connect(self._pick)
+        self.shortcut = QComboBox()
+        self.shortcut.addItems([""] + [str(i) for i in range(1, 10)])
+        self.shortcut.setCurrentText(str(motif.shortcut) if motif else "")
+        self.description = QPlainTextEdit(motif.description if motif else "")
+        form = QFormLayout(self)
+        form.addRow("Name", self.name)
+        form.addRow("中文名", self.name_zh)
+        form.addRow("Colour", self.colour_button)
+        form.addRow("Number key", self.shortcut)
+        form.addRow("Description", self.description)
+        form.addRow(_buttons(self))
+        self._show_colour()
+
+    def _pick(self) -> None:
+        colour = QColorDialog.getColor(QColor(self.colour), self, "Motif colour")
+        if colour.isValid():
+            self.colour = colour.name()
+            self._show_colour()
+
+    def _show_colour(self) -> None:
+        self.colour_button.setText(self.colour)
+        self.colour_button.setStyleSheet(f"background: {self.colour}; color: white")
+
+    def values(self) -> dict:
+        return {"name": self.name.text().strip(), "name_zh": self.name_zh.text().strip(), "colour": self.colour,
+                "shortcut": self.shortcut.currentText(), "description": self.description.toPlainText().strip()}
+
+    def accept(self) -> None:
+        if self.name.text().strip():
+            super().accept()
+
+
+class EpisodeDialog(QDialog):
+    """Provenance researchers cite: where and when an episode was published, and by which account."""
+
+    def __init__(self, details: dict, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Episode details")
+        self.details = details
+        self.number = QSpinBox(maximum=100000)
+        self.number.setValue(details.get("number") or 0)
+        self.title = QLineEdit(details.get("title", ""))
+        self.title_zh = QLineEdit(details.get("title_zh", ""))
+        self.url = QLineEdit(details.get("source_url", ""))
+        self.account = QLineEdit(details.get("account", ""))
+        self.has_date = QCheckBox("known")
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        published = details.get("published_on")
+        self.has_date.setChecked(published is not None)
+        self.date.setDate(QDate(published.year, published.month, published.day) if published else QDate.currentDate())
+        self.date.setEnabled(published is not None)
+        self.has_date.toggled.connect(self.date.setEnabled)
+        self.direction = QComboBox()
+        self.direction.addItems(["(series default)", "ltr", "rtl"])
+        self.direction.setCurrentText(details.get("direction") or "(series default)")
+        self.notes = QPlainTextEdit(details.get("notes", ""))
+        form = QFormLayout(self)
+        form.addRow("Number", self.number)
+        form.addRow("Title", self.title)
+        form.addRow("标题", self.title_zh)
+        form.addRow("Source URL", self.url)
+        form.addRow("Published on", self.date)
+        form.addRow("", self.has_date)
+        form.addRow("Account / publisher", self.account)
+        form.addRow("Reading direction", self.direction)
+        form.addRow("Notes", self.notes)
+        form.addRow(_buttons(self))
+
+    def changes(self) -> dict:
+        q = self.date.date()
+        direction = self.direction.currentText()
+        values = {
+            "number": self.number.value(), "title": self.title.text(), "title_zh": self.title_zh.text(),
+            "source_url": self.url.text().strip(), "account": self.account.text(),
+            "published_on": date(q.year(), q.month(), q.day()) if self.has_date.isChecked() else None,
+            "direction": None if direction.startswith("(") else direction, "notes": self.notes.toPlainText(),
+        }
+        return {k: v for k, v in values.items() if self.details.get(k) != v}
+
+
+class SettingsDialog(QDialog):
+    """Per-user settings (coder, theme) and per-project ones (OCR engine, reading direction)."""
+
+    def __init__(self, values: dict, engines: list[str], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.coder = QLineEdit(values.get("coder", ""))
+        self.engine = QComboBox()
+        self.engine.addItems(["(best installed)"] + engines)
+        self.engine.setCurrentText(values.get("ocr_engine") or "(best installed)")
+        self.direction = QComboBox()
+        self.direction.addItems(["auto", "ltr", "rtl"])
+        self.direction.setCurrentText(values.get("direction") or "auto")
+        self.theme = QComboBox()
+        self.theme.addItems(["light", "dark"])
+        self.theme.setCurrentText(values.get("theme") or "light")
+        form = QFormLayout(self)
+        form.addRow("Coder name", self.coder)
+        form.addRow("OCR engine (project)", self.engine)
+        form.addRow("Reading direction (project)", self.direction)
+        form.addRow("Theme", self.theme)
+        form.addRow(_buttons(self))
+
+    def values(self) -> dict:
+        engine = self.engine.currentText()
+        return {"coder": self.coder.text().strip(), "ocr_engine": "" if engine.startswith("(") else engine,
+                "direction": self.direction.currentText(), "theme": self.theme.currentText()}
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, rows: list[tuple[str, str]], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(520, 640)
+        table = QTableWidget(len(rows), 2)
+        table.setHorizontalHeaderLabels(["Keys", "Action"])
+        for r, (keys, text) in enumerate(rows):
+            table.setItem(r, 0, QTableWidgetItem(keys))
+            table.setItem(r, 1, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.verticalHeader().hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(table)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        box.rejected.connect(self.reject)
+        layout.addWidget(box)
+        self.table = table

@@ -1,0 +1,295 @@
+"""The inspector: fields of the selected text region or panel.
+
+Text fields commit when they lose focus or on Ctrl+Enter (one undo step per edit, not per
+keystroke); lists and combo boxes commit at once. Every commit goes through the page editor,
+so it is an undo command written to the database straight away.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDockWidget, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QListWidget,
+    QListWidgetItem, QPlainTextEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from annotator.core import coding, gui_queries
+from annotator.core.models import REGION_KINDS
+from annotator.gui.context import AppContext
+from annotator.gui.editor import PageEditor
+
+LANGS = ("zh", "en", "zh-Hant", "ja", "ko", "other")
+
+class CommitEdit(QPlainTextEdit):
+    """A text box that reports its text once editing is finished, not on every key."""
+
+    committed = Signal(str)
+
+    def __init__(self, parent=None, height: int = 70):
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setFixedHeight(height)
+
+    def set_value(self, text: str) -> None:
+        self.setPlainText(text)
+        self.document().setModified(False)
+
+    def focusOutEvent(self, event) -> None:
+        self.commit()
+        super().focusOutEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.commit()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.commit()
+            self.window().setFocus()
+            return
+        super().keyPressEvent(event)
+
+    def commit(self) -> None:
+        if self.document().isModified():
+            self.document().setModified(False)
+            self.committed.emit(self.toPlainText())
+
+def swatch(colour: str) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+class CodingsBox(QWidget):
+    """Motifs on the current target, each with its memo."""
+
+    def __init__(self, ctx: AppContext, editor: PageEditor, parent=None):
+        super().__init__(parent)
+        self.ctx, self.editor = ctx, editor
+        self.target: tuple[str, int] | None = None
+        self.list = QListWidget()
+        self.list.setMaximumHeight(110)
+        self.memo = CommitEdit(height=50)
+        self.memo.setPlaceholderText("Memo on the selected coding")
+        self.remove = QPushButton("Remove motif")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list)
+        layout.addWidget(self.memo)
+        layout.addWidget(self.remove)
+        self.list.currentRowChanged.connect(self._current)
+        self.memo.committed.connect(self._memo)
+        self.remove.clicked.connect(self._remove)
+
+    def show_target(self, target: tuple[str, int] | None) -> None:
+        current = self.list.currentItem().data(Qt.ItemDataRole.UserRole) if self.list.currentItem() else None
+        self.target = target
+        self.list.clear()
+        motifs = {m.id: m for m in coding.motifs(self.ctx.project)}
+        for row in coding.codings_for(self.ctx.project, target) if target else []:
+            motif = motifs.get(row.motif_id)
+            label = f"{motif.name_zh} {motif.name}".strip() if motif else str(row.motif_id)
+            item = QListWidgetItem(swatch(motif.colour if motif else "#888"), label)
+            item.setData(Qt.ItemDataRole.UserRole, (row.id, row.memo))
+            self.list.addItem(item)
+            if current and current[0] == row.id:
+                self.list.setCurrentItem(item)
+        if self.list.currentRow() < 0 and self.list.count():
+            self.list.setCurrentRow(0)
+        self._current()
+
+    def _current(self, *_):
+        item = self.list.currentItem()
+        self.memo.setEnabled(item is not None)
+        self.remove.setEnabled(item is not None)
+        self.memo.set_value(item.data(Qt.ItemDataRole.UserRole)[1] if item else "")
+
+    def _memo(self, text: str) -> None:
+        item = self.list.currentItem()
+        if item is not None and item.data(Qt.ItemDataRole.UserRole)[1] != text:
+            self.editor.set_coding_memo(item.data(Qt.ItemDataRole.UserRole)[0], text)
+
+    def _remove(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            from annotator.gui import commands
+
+            self.editor.push(commands.Delete(self.ctx, "Remove motif", "coding",
+                                             item.data(Qt.ItemDataRole.UserRole)[0], self.editor.page_id))
+
+def character_label(c) -> str:
+    return f"{c.name_zh} {c.name}".strip() if c.name_zh else c.name
+
+class RegionForm(QWidget):
+    def __init__(self, ctx: AppContext, editor: PageEditor, parent=None):
+        super().__init__(parent)
+        self.ctx, self.editor = ctx, editor
+        self.region_id: int | None = None
+        self.ocr = QPlainTextEdit()
+        self.ocr.setReadOnly(True)
+        self.ocr.setFixedHeight(60)
+        self.ocr_meta = QLabel()
+        self.text = CommitEdit()
+        self.translation = CommitEdit()
+        self.kind = QComboBox()
+        self.kind.addItems(REGION_KINDS)
+        self.lang = QComboBox()
+        self.lang.addItems(LANGS)
+        self.vertical = QCheckBox("Vertical text")
+        self.speaker = QComboBox()
+        self.codings = CodingsBox(ctx, editor)
+        form = QFormLayout(self)
+        form.addRow("OCR reading", self.ocr)
+        form.addRow("", self.ocr_meta)
+        form.addRow("Corrected text", self.text)
+        form.addRow("Translation", self.translation)
+        form.addRow("Kind", self.kind)
+        form.addRow("Language", self.lang)
+        form.addRow("", self.vertical)
+        form.addRow("Speaker", self.speaker)
+        form.addRow("Motifs", self.codings)
+        self.text.committed.connect(self._text)
+        self.translation.committed.connect(lambda t: self._set("Edit translation", translation=t))
+        self.kind.activated.connect(lambda _i: self._set("Change region kind", kind=self.kind.currentText()))
+        self.lang.activated.connect(lambda _i: self._set("Change language", lang=self.lang.currentText()))
+        self.vertical.clicked.connect(lambda on: self._set("Toggle vertical", vertical=bool(on)))
+        self.speaker.activated.connect(self._speaker)
+
+    def show_region(self, region) -> None:
+        self.region_id = region.id
+        self.ocr.setPlainText(region.ocr_text or "")
+        if region.ocr_engine:
+            conf = f"{region.ocr_confidence:.2f}" if region.ocr_confidence is not None else "?"
+            differs = " · OCR now reads differently" if region.ocr_differs else ""
+            self.ocr_meta.setText(f"{region.ocr_engine} {region.ocr_engine_version or ''} · confidence {conf}{differs}")
+        else:
+            self.ocr_meta.setText("not read by OCR")
+        if not self.text.hasFocus():
+            self.text.set_value(region.display_text)
+        if not self.translation.hasFocus():
+            self.translation.set_value(region.translation or "")
+        self.kind.setCurrentText(region.kind)
+        self.lang.setCurrentText(region.lang)
+        self.vertical.setChecked(region.vertical)
+        self.speaker.clear()
+        self.speaker.addItem("— nobody —", None)
+        for c in coding.characters(self.ctx.project):
+            self.speaker.addItem(character_label(c), c.id)
+        self.speaker.addItem("New character…", -1)
+        self.speaker.setCurrentIndex(max(0, self.speaker.findData(region.speaker_id)))
+        self.codings.show_target(("text_region", region.id))
+
+    def _set(self, label: str, **fields) -> None:
+        if self.region_id is not None:
+            self.editor.update_region(self.region_id, label, **fields)
+
+    def _text(self, text: str) -> None:
+        region = self.editor.region(self.region_id)
+        if region is not None and not (region.text is None and text == (region.ocr_text or "")):
+            self._set("Correct text", text=text)
+
+    def _speaker(self, index: int) -> None:
+        speaker = self.speaker.itemData(index)
+        if speaker == -1:
+            name, ok = QInputDialog.getText(self, "New character", "Name (English or pinyin; Chinese later):")
+            if not ok or not name.strip():
+                return
+            speaker = self.new_character(name)
+        self._set("Set speaker", speaker_id=speaker)
+
+    def new_character(self, name: str) -> int:
+        from annotator.gui import commands
+
+        cmd = commands.Create(self.ctx, "New character", "character",
+                              lambda: coding.create_character(self.ctx.project, name))
+        self.editor.push(cmd)
+        return cmd.row_id
+
+class PanelForm(QWidget):
+    def __init__(self, ctx: AppContext, editor: PageEditor, parent=None):
+        super().__init__(parent)
+        self.ctx, self.editor = ctx, editor
+        self.panel_id: int | None = None
+        self.header = QLabel()
+        self.cast = QListWidget()
+        self.cast.setMaximumHeight(100)
+        self.pick = QComboBox()
+        add, remove = QPushButton("Add"), QPushButton("Remove")
+        row = QHBoxLayout()
+        row.addWidget(self.pick, 1)
+        row.addWidget(add)
+        row.addWidget(remove)
+        self.codings = CodingsBox(ctx, editor)
+        self.memo = CommitEdit(height=80)
+        form = QFormLayout(self)
+        form.addRow(self.header)
+        form.addRow("Characters", self.cast)
+        form.addRow("", row)
+        form.addRow("Motifs", self.codings)
+        form.addRow("Memo", self.memo)
+        add.clicked.connect(self._add)
+        remove.clicked.connect(self._remove)
+        self.memo.committed.connect(lambda text: self.editor.set_panel_memo(self.panel_id, text))
+
+    def show_panel(self, panel, number: int) -> None:
+        self.panel_id = panel.id
+        conf = f", confidence {panel.confidence:.2f}" if panel.confidence is not None else ""
+        self.header.setText(f"Panel {number} · {panel.source}{conf} · {panel.w}×{panel.h} px")
+        self.cast.clear()
+        for appearance_id, _character_id, name in gui_queries.panel_appearances(self.ctx.project, panel.id):
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, appearance_id)
+            self.cast.addItem(item)
+        self.pick.clear()
+        for c in coding.characters(self.ctx.project):
+            self.pick.addItem(character_label(c), c.id)
+        self.codings.show_target(("panel", panel.id))
+        if not self.memo.hasFocus():
+            self.memo.set_value(panel.memo)
+
+    def _add(self) -> None:
+        if self.pick.currentData() is not None:
+            self.editor.add_appearance(self.pick.currentData(), self.panel_id)
+
+    def _remove(self) -> None:
+        item = self.cast.currentItem()
+        if item is not None:
+            self.editor.remove_appearance(item.data(Qt.ItemDataRole.UserRole))
+
+class InspectorDock(QDockWidget):
+    def __init__(self, ctx: AppContext, editor: PageEditor, parent=None):
+        super().__init__("Inspector", parent)
+        self.setObjectName("inspector")
+        self.ctx, self.editor = ctx, editor
+        self.stack = QStackedWidget()
+        self.empty = QLabel("Select a panel or a text region.\nTab walks through the text in reading order.")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.region_form = RegionForm(ctx, editor)
+        self.panel_form = PanelForm(ctx, editor)
+        for widget in (self.empty, self.region_form, self.panel_form):
+            self.stack.addWidget(widget)
+        self.setWidget(self.stack)
+        self.setMinimumWidth(330)
+        editor.selectionChanged.connect(lambda _keys: self.refresh())
+        ctx.changed.connect(lambda _kind, _page: self.refresh())
+
+    def refresh(self) -> None:
+        chosen = self.editor.selected()
+        if not chosen:
+            self.stack.setCurrentWidget(self.empty)
+            return
+        kind, row_id = chosen[0]
+        if kind == "region" and self.editor.region(row_id):
+            self.region_form.show_region(self.editor.region(row_id))
+            self.stack.setCurrentWidget(self.region_form)
+        elif kind == "panel" and self.editor.panel(row_id):
+            number = [p.id for p in self.editor.data.panels].index(row_id) + 1
+            self.panel_form.show_panel(self.editor.panel(row_id), number)
+            self.stack.setCurrentWidget(self.panel_form)
+
+    def edit_text(self) -> None:
+        """Enter on the canvas: jump into the corrected text of the selected region."""
+        if self.stack.currentWidget() is self.region_form:
+            self.show()
+            self.region_form.text.setFocus()
+            self.region_form.text.selectAll()
+

@@ -1,0 +1,146 @@
+"""GUI responsiveness: first paint of a 500-page project, page switches, stalls during OCR.
+
+Goals: first paint < 1 s, page switch < 100 ms, longest event-loop stall while an episode is
+OCR'd < 100 ms. Stalls are measured with a 5 ms QTimer heartbeat: the longest gap between two
+beats, minus the period, is how long the window could not react.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/gui.py [--pages 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from sqlmodel import select  # noqa: E402
+
+from annotator.core import models  # noqa: E402
+from annotator.core.seeds import build_demo  # noqa: E402
+
+
+def big_project(root: Path, pages: int) -> None:
+    """The demo project plus episodes reusing its images until it has ``pages`` pages."""
+    project, _ = build_demo(root)
+    with project.session() as s:
+        originals = list(s.exec(select(models.Page).order_by(models.Page.id)))
+        series_id = s.exec(select(models.Series)).first().id
+        number, total = 100, len(originals)
+        while total < pages:
+            episode = models.Episode(series_id=series_id, number=number, title=f"Bench {number}")
+            s.add(episode)
+            s.flush()
+            for index, page in enumerate(originals):
+                s.add(models.Page(episode_id=episode.id, index=index, media_sha256=page.media_sha256,
+                                  media_path=page.media_path, original_filename=page.original_filename,
+                                  width=page.width, height=page.height, kind=page.kind))
+            s.flush()
+            number += 1
+            total += len(originals)
+    project.close()
+
+
+class PaintWatch(QObject):
+    def __init__(self):
+        super().__init__()
+        self.painted = False
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.painted = True
+        return False
+
+
+class Heartbeat:
+    def __init__(self, period_ms: int = 5):
+        self.period = period_ms
+        self.clock = QElapsedTimer()
+        self.longest = 0.0
+        self.timer = QTimer()
+        self.timer.setInterval(period_ms)
+        self.timer.timeout.connect(self._beat)
+
+    def start(self) -> None:
+        self.clock.start()
+        self.last = 0
+        self.timer.start()
+
+    def _beat(self) -> None:
+        now = self.clock.elapsed()
+        self.longest = max(self.longest, now - self.last - self.period)
+        self.last = now
+
+
+def spin_until(predicate, timeout_s: float = 600) -> None:
+    end = time.perf_counter() + timeout_s
+    while not predicate() and time.perf_counter() < end:
+        QApplication.processEvents()
+        time.sleep(0.001)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=500)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "big"
+        big_project(root, args.pages)
+        settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
+
+        from annotator.gui import operations
+        from annotator.gui.app import Windows, application
+
+        start = time.perf_counter()
+        application()
+        window = Windows(settings).open_window(root, show=False)
+        watch = PaintWatch()
+        window.view.viewport().installEventFilter(watch)
+        window.show()
+        spin_until(lambda: watch.painted)
+        first_paint = time.perf_counter() - start
+        spin_until(lambda: window.view.has_image)
+        first_image = time.perf_counter() - start
+        page_count = len(window.library.model.page_ids())
+
+        ids = window.library.model.page_ids()
+        switches, images = [], []
+        for page_id in ids[:6] + ids[:6] + ids[300:306]:  # cold, warm (cached tiles), cold again
+            t = time.perf_counter()
+            window.editor.open_page(page_id)
+            QApplication.processEvents()
+            switches.append(time.perf_counter() - t)
+            spin_until(lambda: window.view.has_image)
+            images.append(time.perf_counter() - t)
+
+        episode = ids[:3]
+        beat = Heartbeat()
+        beat.start()
+        t = time.perf_counter()
+        operations.ocr(window.ctx, episode)
+        spin_until(lambda: not window.ctx.jobs.busy)
+        ocr_time = time.perf_counter() - t
+        beat.timer.stop()
+        window.close()
+
+    ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
+    print(f"project: {page_count} pages")
+    print(f"time to first paint: {ms(first_paint)} (goal < 1 s); first page image on screen: {ms(first_image)}")
+    print(f"page switch (overlays, synchronous): median {ms(statistics.median(switches))}, "
+          f"max {ms(max(switches))} (goal < 100 ms)")
+    print(f"page switch until the image is drawn: median {ms(statistics.median(images))}, max {ms(max(images))}")
+    print(f"OCR of a {len(episode)}-page episode: {ocr_time:.1f} s; longest event-loop stall: "
+          f"{beat.longest:.0f} ms (goal < 100 ms)")
+
+
+if __name__ == "__main__":
+    main()

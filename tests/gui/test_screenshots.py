@@ -1,0 +1,57 @@
+"""Screenshots of the main window on a page with Chinese text: overlays, inspector, codebook.
+
+Set ANNOTATOR_SHOTS=<folder> to keep the PNGs (the README's resources/screenshot.png is one).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from PySide6.QtGui import QImage
+
+from annotator.core import coding
+
+
+def save(window, tmp_path, name: str) -> QImage:
+    path = tmp_path / name
+    window.grab().save(str(path))
+    keep = os.environ.get("ANNOTATOR_SHOTS")
+    if keep:
+        os.makedirs(keep, exist_ok=True)
+        shutil.copy(path, os.path.join(keep, name))
+    return QImage(str(path))
+
+
+def test_screenshots(qtbot, window, wait_jobs, tmp_path):
+    from annotator.gui.app import apply_theme, application, cjk_family
+
+    assert cjk_family() is not None, "a CJK font is installed, so Chinese renders without tofu"
+    window.resize(1600, 1000)
+    editor = window.editor
+    editor.open_page(window.library.model.page_ids()[0])
+    window.segment_page()
+    wait_jobs(window)
+    window.ocr_page()
+    wait_jobs(window)
+    panel = editor.data.panels[1]
+    editor.view.select([("panel", panel.id)])
+    window.codebook.tag_shortcut("1")
+    window.codebook.tag_shortcut("5")
+    region = next(r for r in editor.data.regions if r.panel_id == panel.id)
+    editor.view.select([("region", region.id)])
+    lin = next(c.id for c in coding.characters(window.ctx.project) if c.name == "Lin Feng")
+    editor.update_region(region.id, "Set speaker", speaker_id=lin, translation="They claim to be doing real-estate surveys.")
+    editor.view.select([("region", region.id)])
+    qtbot.wait(50)
+    light = save(window, tmp_path, "main-window.png")
+    assert window.inspector.region_form.ocr.toPlainText() == region.ocr_text
+    assert light.width() >= 1600
+
+    apply_theme(application(), "dark")
+    qtbot.wait(50)
+    try:
+        dark = save(window, tmp_path, "main-window-dark.png")
+    finally:
+        apply_theme(application(), "light")
+    assert dark.pixelColor(5, dark.height() - 5).lightness() < light.pixelColor(5, light.height() - 5).lightness()
