@@ -95,3 +95,26 @@ def convex_hull(points) -> list[Point]:
 def merge(polygons) -> list[Point]:
     """One outline covering several panels: the convex hull of their corners."""
     return convex_hull([p for poly in polygons for p in poly])
+
+
+def overlap(a: tuple, b: tuple) -> int:
+    """Area shared by two (x, y, w, h) boxes."""
+    ix = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    return ix * iy
+
+
+def iou(a: tuple, b: tuple) -> float:
+    inter = overlap(a, b)
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union else 0.0
+
+
+def best_match(box: tuple, candidates: list, key=lambda c: c.bbox, score=iou):
+    """The candidate whose box scores highest against ``box`` and that score (None, 0 if none)."""
+    best, best_score = None, 0.0
+    for candidate in candidates:
+        value = score(box, key(candidate))
+        if value > best_score:
+            best, best_score = candidate, value
+    return best, best_score

@@ -19,11 +19,12 @@ from typing import Callable
 
 from sqlmodel import select
 
-from annotator.core import models
+from annotator.core import geometry, models
 from annotator.core.batch import map_pages
 from annotator.core.media import write_atomic
 from annotator.core.project import Project
-from annotator.core.segmentation import _iou
+from annotator.core.reruns import drop_untouched, renumber
+from annotator.core.segmentation import owner_panel
 from annotator.vision.shapes import TextShape
 
 SAME_REGION = 0.3  # IoU above which a new reading is the same balloon as a kept region
@@ -109,41 +110,31 @@ def store_regions(project: Project, page_id: int, shapes: list[TextShape]) -> Oc
         if page is None:
             result.error = "page no longer exists"
             return result
-        keep_ids = _human_touched(s, page_id)
-        existing = s.exec(select(models.TextRegion).where(models.TextRegion.page_id == page_id)).all()
-        kept = [r for r in existing if r.id in keep_ids]
-        for region in existing:
-            if region.id not in keep_ids:
-                s.delete(region)
-        s.flush()
+        kept, _ = drop_untouched(s, models.TextRegion, page_id, _human_touched(s, page_id))
         panels = s.exec(select(models.Panel).where(models.Panel.page_id == page_id).order_by(models.Panel.order)).all()
         ordered = order_regions(list(shapes), [p.polygon for p in panels] or None)
-        rows: list[tuple[tuple, models.TextRegion]] = []
+        rows: list[models.TextRegion] = []
         matched: set[int] = set()
         for shape in ordered:
-            twin = max(kept, key=lambda k: _iou(k.bbox, tuple(shape.bbox)), default=None)
-            if twin is not None and twin.id not in matched and _iou(twin.bbox, tuple(shape.bbox)) > SAME_REGION:
+            twin, score = geometry.best_match(tuple(shape.bbox), [k for k in kept if k.id not in matched])
+            if score > SAME_REGION:
                 matched.add(twin.id)
                 if twin.text is not None and twin.ocr_text is not None and twin.ocr_text != shape.text:
                     twin.ocr_differs = True
                     result.differs += 1
                 _set_reading(twin, shape, now)
-                rows.append((tuple(shape.bbox), twin))
+                rows.append(twin)
                 continue
             x, y, w, h = (int(v) for v in shape.bbox)
             region = models.TextRegion(page_id=page_id, polygon=[[float(a), float(b)] for a, b in shape.polygon],
                                        x=x, y=y, w=w, h=h, kind=shape.kind, vertical=shape.vertical, lang=shape.lang,
                                        source="auto")
             _set_reading(region, shape, now)
-            rows.append((tuple(shape.bbox), region))
+            rows.append(region)
             result.added += 1
-        sequence = [r for _, r in rows]
-        for region in sorted((k for k in kept if k.id not in matched), key=lambda k: k.order):
-            sequence.insert(min(region.order, len(sequence)), region)
-        for position, region in enumerate(sequence):
-            region.order = position
-            region.panel_id = _panel_for(region, panels)
-            s.add(region)
+        sequence = renumber(s, rows, [k for k in kept if k.id not in matched])
+        for region in sequence:
+            region.panel_id = owner_panel(region.bbox, panels)
         page.ocr_at = now
         s.add(page)
         result.kept, result.regions = len(kept), len(sequence)
@@ -156,16 +147,6 @@ def _set_reading(region: models.TextRegion, shape: TextShape, now: datetime) -> 
     region.ocr_engine = shape.engine
     region.ocr_engine_version = shape.engine_version
     region.ocr_at = now
-
-
-def _panel_for(region: models.TextRegion, panels: list[models.Panel]) -> int | None:
-    best, best_area = None, 0
-    for panel in panels:
-        ix = max(0, min(region.x + region.w, panel.x + panel.w) - max(region.x, panel.x))
-        iy = max(0, min(region.y + region.h, panel.y + panel.h) - max(region.y, panel.y))
-        if ix * iy > best_area:
-            best, best_area = panel.id, ix * iy
-    return best
 
 
 def project_engine(project: Project, engine: str | None) -> str:

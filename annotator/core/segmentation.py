@@ -13,9 +13,10 @@ from typing import Callable
 
 from sqlmodel import select
 
-from annotator.core import models
+from annotator.core import geometry, models
 from annotator.core.batch import map_pages
 from annotator.core.project import Project
+from annotator.core.reruns import drop_untouched, renumber
 
 KEEP_OVERLAP = 0.3  # IoU above which a new auto panel is the same panel as a kept one
 
@@ -59,16 +60,6 @@ def page_direction(project: Project, page_id: int) -> str:
     return project.setting("direction", "auto") or "auto"
 
 
-def _iou(a: tuple, b: tuple) -> float:
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
-    iy = max(0, min(ay + ah, by + bh) - max(ay, by))
-    inter = ix * iy
-    union = aw * ah + bw * bh - inter
-    return inter / union if union else 0.0
-
-
 def _annotated_ids(session, page_id: int) -> set[int]:
     panels = session.exec(select(models.Panel).where(models.Panel.page_id == page_id)).all()
     ids = {p.id for p in panels if p.source == "manual" or p.memo}
@@ -89,20 +80,13 @@ def store_panels(project: Project, page_id: int, shapes: list) -> SegmentResult:
         if page is None:
             result.error = "page no longer exists"
             return result
-        keep_ids = _annotated_ids(s, page_id)
-        existing = s.exec(select(models.Panel).where(models.Panel.page_id == page_id)).all()
-        kept = [p for p in existing if p.id in keep_ids]
-        for panel in existing:
-            if panel.id not in keep_ids:
-                s.delete(panel)
-                result.removed += 1
-        s.flush()
+        kept, result.removed = drop_untouched(s, models.Panel, page_id, _annotated_ids(s, page_id))
         # Reading order: the new sequence, with each kept panel standing in for the auto panel it overlaps.
         sequence: list[models.Panel] = []
         placed: set[int] = set()
         for shape in shapes:
-            twin = max(kept, key=lambda k: _iou(k.bbox, tuple(shape.bbox)), default=None)
-            if twin is not None and _iou(twin.bbox, tuple(shape.bbox)) > KEEP_OVERLAP:
+            twin, score = geometry.best_match(tuple(shape.bbox), kept)
+            if score > KEEP_OVERLAP:
                 if twin.id not in placed:
                     sequence.append(twin)
                     placed.add(twin.id)
@@ -113,12 +97,7 @@ def store_panels(project: Project, page_id: int, shapes: list) -> SegmentResult:
             s.add(panel)
             sequence.append(panel)
             result.added += 1
-        leftovers = sorted((k for k in kept if k.id not in placed), key=lambda k: k.order)
-        for panel in leftovers:  # kept panels the new cut did not see go where they were
-            sequence.insert(min(panel.order, len(sequence)), panel)
-        for position, panel in enumerate(sequence):
-            panel.order = position
-            s.add(panel)
+        renumber(s, sequence, [k for k in kept if k.id not in placed])
         s.flush()
         _assign_regions(s, page_id, sequence)
         page.segmented_at = datetime.now(timezone.utc)
@@ -128,17 +107,17 @@ def store_panels(project: Project, page_id: int, shapes: list) -> SegmentResult:
     return result
 
 
+def owner_panel(box: tuple, panels: list) -> int | None:
+    """Id of the panel holding most of a box (balloons may straddle gutters)."""
+    best, _ = geometry.best_match(box, panels, score=geometry.overlap)
+    return best.id if best is not None else None
+
+
 def _assign_regions(session, page_id: int, panels: list[models.Panel]) -> None:
-    """Link each text region to the panel holding most of it (balloons may straddle gutters)."""
+    """Link each text region to the panel holding most of it."""
     regions = session.exec(select(models.TextRegion).where(models.TextRegion.page_id == page_id)).all()
     for region in regions:
-        best, best_area = None, 0
-        for panel in panels:
-            ix = max(0, min(region.x + region.w, panel.x + panel.w) - max(region.x, panel.x))
-            iy = max(0, min(region.y + region.h, panel.y + panel.h) - max(region.y, panel.y))
-            if ix * iy > best_area:
-                best, best_area = panel, ix * iy
-        new = best.id if best is not None else None
+        new = owner_panel(region.bbox, panels)
         if region.panel_id != new:
             region.panel_id = new
             session.add(region)

@@ -17,7 +17,7 @@ import numpy as np
 # ~15 degrees; steeper "gutters" are almost always diagonals inside the art.
 SLOPES = (0.0, 0.04, -0.04, 0.08, -0.08, 0.12, -0.12, 0.16, -0.16, 0.2, -0.2, 0.25, -0.25)
 CLEAN = 0.02  # share of ink a gutter line may cross (specks, JPEG dirt)
-BRIDGED = 0.4  # share a gutter may lose to a balloon or art crossing it
+BRIDGED = 0.4  # share a gutter may lose to a balloon or art crossing it (if walled by panel edges)
 # Regions larger than this (working pixels) are only cut along horizontal lines, all at
 # once: that is how long strips stay fast, and their gutters are horizontal anyway.
 BIG_REGION = 700_000
@@ -66,8 +66,20 @@ def quad_bounds(quad: Quad, limit: tuple[int, int]) -> tuple[int, int, int, int]
     return x0, y0, x1, y1
 
 
-def line_profile(ink: np.ndarray, valid: np.ndarray, slope: float, horizontal: bool):
-    """Ink and valid counts along every parallel line of the given slope.
+def _rect_counts(n: int, pad: int, slope: float, length: int, depth: int) -> np.ndarray:
+    """Pixels of each sheared line that fall inside a full ``depth`` x ``length`` crop."""
+    t = np.arange(n, dtype=np.float64) - pad
+    if slope == 0:
+        return np.where((t >= 0) & (t < depth), length, 0)
+    a = (-0.5 - t) / slope + length / 2
+    b = (depth - 0.5 - t) / slope + length / 2
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    return np.clip(hi, 0, length) - np.clip(lo, 0, length)
+
+
+def line_profile(ink: np.ndarray, valid: np.ndarray | None, slope: float, horizontal: bool):
+    """Ink and valid counts along every parallel line of the given slope, and the sheared
+    ink (one line per row). ``valid=None`` means the whole crop is valid.
 
     Lines are indexed by their offset at the crop centre: line ``i`` of a horizontal scan
     is ``y = i - pad + slope * (x - cx)``. Shearing with warpAffine keeps this in C.
@@ -75,22 +87,23 @@ def line_profile(ink: np.ndarray, valid: np.ndarray, slope: float, horizontal: b
     h, w = ink.shape
     if horizontal:
         pad = int(np.ceil(abs(slope) * w / 2)) + 1
-        cx = w / 2
-        m = np.float32([[1, 0, 0], [slope, 1, -pad - slope * cx]])
+        m = np.float32([[1, 0, 0], [slope, 1, -pad - slope * w / 2]])
         size = (w, h + 2 * pad)
-        axis = 1
     else:
         pad = int(np.ceil(abs(slope) * h / 2)) + 1
-        cy = h / 2
-        m = np.float32([[1, slope, -pad - slope * cy], [0, 1, 0]])
+        m = np.float32([[1, slope, -pad - slope * h / 2], [0, 1, 0]])
         size = (w + 2 * pad, h)
-        axis = 0
     flags = cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP
-    ink_s = cv2.warpAffine(ink, m, size, flags=flags, borderValue=0)
-    val_s = cv2.warpAffine(valid, m, size, flags=flags, borderValue=0)
-    inks = ink_s.sum(axis=axis, dtype=np.int64)
-    vals = val_s.sum(axis=axis, dtype=np.int64)
-    return inks, vals, pad, (ink_s if horizontal else ink_s.T)
+    src = ink if valid is None else cv2.merge([ink, valid])
+    warped = cv2.warpAffine(src, m, size, flags=flags, borderValue=0)
+    if not horizontal:
+        warped = cv2.transpose(warped)
+    sums = cv2.reduce(warped, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).reshape(warped.shape[0], -1)
+    if valid is None:
+        length, depth = (w, h) if horizontal else (h, w)
+        vals = _rect_counts(warped.shape[0], pad, slope, length, depth)
+        return sums[:, 0], vals, pad, warped
+    return sums[:, 0], sums[:, 1], pad, warped[:, :, 0]
 
 
 def line_through(index: float, pad: int, slope: float, horizontal: bool, origin, shape) -> tuple[np.ndarray, np.ndarray]:
@@ -125,17 +138,12 @@ class Cut:
 
 
 def _long_run_cover(lines: np.ndarray, min_run: float) -> np.ndarray:
-    """Per row of a 0/1 array: how many pixels lie in runs of ink at least ``min_run`` long."""
-    if lines.size == 0:
-        return np.zeros(len(lines), int)
-    padded = np.pad(lines.astype(np.int8), ((0, 0), (1, 1)))
-    d = np.diff(padded, axis=1)
-    out = np.zeros(len(lines), int)
-    for r in range(len(lines)):
-        starts, ends = np.flatnonzero(d[r] == 1), np.flatnonzero(d[r] == -1)
-        lengths = ends - starts
-        out[r] = lengths[lengths >= min_run].sum()
-    return out
+    """Per row of a 0/1 array: how many pixels lie in runs of ink at least ``min_run`` long
+    (an opening with a 1 x min_run line keeps exactly those)."""
+    kernel = np.ones((1, int(np.ceil(min_run))), np.uint8)
+    kept = cv2.morphologyEx(np.ascontiguousarray(lines, np.uint8), cv2.MORPH_OPEN, kernel,
+                            borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    return kept.sum(axis=1)
 
 
 def _is_edge(sheared: np.ndarray, vals: np.ndarray, rows: slice) -> bool:
@@ -148,7 +156,7 @@ def _is_edge(sheared: np.ndarray, vals: np.ndarray, rows: slice) -> bool:
     return bool((cover >= 0.5 * np.maximum(vals[rows], 1)).any())
 
 
-def _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, wide) -> list[Cut]:
+def _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, min_gutter, wide) -> list[Cut]:
     full = vals.max() if vals.size else 0
     if full == 0:
         return []
@@ -160,8 +168,8 @@ def _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, wide) -> lis
     cuts = []
     for limit in (CLEAN, BRIDGED):
         for a, b in _runs(cov <= limit):
-            if a == 0 or b >= len(cov):
-                continue  # a margin, not a gutter between two things
+            if a == 0 or b >= len(cov) or (b - a) * cos < min_gutter:
+                continue  # a margin or a hairline, not a gutter between two things
             if before[a - 1] < min_mass or total - before[b - 1] < min_mass:
                 continue
             mean = float(cov[a:b].mean())
@@ -181,9 +189,10 @@ def _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, wide) -> lis
 def find_cuts(ink: np.ndarray, valid: np.ndarray, min_mass: int, min_gutter: float, wide: float) -> list[Cut]:
     """Best gutter(s) of a region crop: several parallel ones for big regions, else one."""
     h, w = ink.shape
+    valid = None if valid.all() else valid
     if h * w > BIG_REGION:
         inks, vals, pad, sheared = line_profile(ink, valid, 0.0, True)
-        cuts = [c for c in _gutters(inks, vals, pad, sheared, 0.0, True, min_mass, wide)
+        cuts = [c for c in _gutters(inks, vals, pad, sheared, 0.0, True, min_mass, min_gutter, wide)
                 if c.width >= min_gutter and c.coverage <= CLEAN]
         if cuts:
             return cuts
@@ -191,7 +200,7 @@ def find_cuts(ink: np.ndarray, valid: np.ndarray, min_mass: int, min_gutter: flo
     for horizontal in (True, False):
         for slope in SLOPES:
             inks, vals, pad, sheared = line_profile(ink, valid, slope, horizontal)
-            for c in _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, wide):
+            for c in _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, min_gutter, wide):
                 if c.width >= min_gutter:
                     (clean if c.coverage <= CLEAN else bridged).append(c)
     if clean:
@@ -249,7 +258,15 @@ def build_tree(ink: np.ndarray, quad: Quad, min_mass: int, min_gutter: float, wi
         return node
     valid = quad_mask(quad, (y1 - y0, x1 - x0), (x0, y0))
     crop = ink[y0:y1, x0:x1] & valid
-    if crop.sum() < min_mass or (depth > 0 and is_sparse(crop, valid)):
+    if crop.sum() < min_mass:
+        return node
+    # Search only the content's extent: margins would dilute how much ink a gutter line
+    # crosses, and cost time.
+    ys, xs = np.flatnonzero(crop.any(axis=1)), np.flatnonzero(crop.any(axis=0))
+    crop = crop[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1]
+    valid = valid[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1]
+    x0, y0 = x0 + xs[0], y0 + ys[0]
+    if depth > 0 and is_sparse(crop, valid):
         return node
     cuts = find_cuts(crop, valid, min_mass, min_gutter, wide)
     if not cuts:

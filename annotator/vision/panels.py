@@ -69,7 +69,7 @@ def _background(small: np.ndarray) -> tuple[np.ndarray, float]:
     mode = border[keys == np.bincount(keys).argmax()].astype(np.float64)
     colour = np.median(mode, axis=0)
     spread = float(np.median(np.abs(mode - colour).max(axis=1)))
-    return colour, float(np.clip(8 + 6 * spread, 10, 24))
+    return colour, float(np.clip(20 + 4 * spread, 20, 26))
 
 
 def ink_mask(small: np.ndarray) -> np.ndarray:
@@ -220,13 +220,25 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
              for poly in polys]
     solid = [f[2] for f in found]
     _implied_frames(boxes, solid, _usual_gutter(boxes, solid, 0.012 * min(w, h)))
-    result = []
+    result: list[PanelShape] = []
     for (band, quad, is_solid, _, bridged), poly, box in zip(found, polys, boxes):
         if not is_solid:
+            # Pieces of one frameless panel (split where its white looked like a gutter)
+            # get the same implied frame: keep one.
+            if any(_overlap(box, r.bbox) > 0.5 for r in result):
+                continue
             poly = [(box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3])]
         confidence = (0.9 if is_solid else 0.55) * (1.0 - 0.5 * bridged)
         result.append(PanelShape(polygon=poly, bbox=bbox_of(poly), confidence=confidence))
     return result
+
+
+def _overlap(box: list[float], bbox: tuple[int, int, int, int]) -> float:
+    """Share of ``box`` (x0, y0, x1, y1) covered by ``bbox`` (x, y, w, h)."""
+    iw = min(box[2], bbox[0] + bbox[2]) - max(box[0], bbox[0])
+    ih = min(box[3], bbox[1] + bbox[3]) - max(box[1], bbox[1])
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    return max(0.0, iw) * max(0.0, ih) / area if area > 0 else 1.0
 
 
 def segment_file(path: str | os.PathLike, direction: str = "auto", hint: str | None = None) -> dict:

@@ -26,10 +26,12 @@ from annotator.vision.ocr import OcrEngine, get_engine
 from annotator.vision.shapes import BBox, Point, TextShape, rect_polygon
 from annotator.vision.text_regions import (
     TextLine,
+    column_end_marks,
     find_body,
     group_lines,
     guess_lang,
     is_cjk,
+    is_noise,
     join_lines,
     order_lines,
     union_box,
@@ -54,7 +56,7 @@ def read_page(
     engine = get_engine(engine)
     if rgb.shape[0] < 8 or rgb.shape[1] < 8 or int(rgb.max()) - int(rgb.min()) < 16:
         return []  # nothing legible: tiny or blank
-    lines = engine.find_lines(rgb) or []
+    lines = [ln for ln in engine.find_lines(rgb) or [] if not is_noise(ln)]
     regions: list[TextShape] = []
     for group, body in _balloons(rgb, lines):
         regions.extend(_read_group(rgb, engine, group, body, lang))
@@ -66,7 +68,11 @@ def _balloons(rgb: np.ndarray, lines: list[TextLine]):
     found: list[tuple[list[TextLine], object]] = []
     per_line = [find_body(rgb, [ln.bbox]) for ln in lines]
     for group in group_lines(lines, per_line):
-        body = find_body(rgb, [ln.bbox for ln in group])
+        own = [per_line[lines.index(ln)] for ln in group]
+        if own[0] is not None and all(b is not None and b.bbox == own[0].bbox for b in own):
+            body = own[0]  # every line already found the same body
+        else:
+            body = find_body(rgb, [ln.bbox for ln in group])
         for i, (other, other_body) in enumerate(found):
             if body is not None and other_body is not None and _iou(body.bbox, other_body.bbox) > 0.6:
                 found[i] = (other + group, other_body)
@@ -82,6 +88,8 @@ def _read_group(rgb, engine: OcrEngine, group: list[TextLine], body, lang: str) 
     ux, uy, uw, uh = union_box(boxes)
     glyph = float(np.median([min(b[2], b[3]) for b in boxes]))
     if all(ln.text for ln in ordered):
+        if vertical:
+            ordered = column_end_marks(rgb, ordered, body.bbox if body is not None else None)
         text = join_lines([ln.text for ln in ordered])
         confidence = float(np.mean([ln.confidence for ln in ordered]))
         line_boxes = boxes

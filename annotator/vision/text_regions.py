@@ -61,6 +61,8 @@ def cjk_punctuation(text: str) -> str:
             ch = ch.translate(_HALF_TO_FULL)
         elif ch in "°º" and prev and is_cjk(prev):  # a small full stop read as a degree sign
             ch = "。"
+        elif ch in "’'‘`" and prev and is_cjk(prev) and i + 1 < len(text) and is_cjk(text[i + 1]):
+            ch = "，"  # a comma in a vertical column, read after rotation as an apostrophe
         out.append(ch)
     return "".join(out)
 
@@ -148,12 +150,15 @@ def group_lines(lines: list[TextLine], bodies: list | None = None) -> list[list[
         for j in range(i + 1, n):
             a, b = boxes[i], boxes[j]
             ta, tb = _thickness(a), _thickness(b)
-            single = _single_glyph(lines[i]) or _single_glyph(lines[j])
-            if max(ta, tb) > 1.8 * min(ta, tb) and not single:
+            # a one-glyph detection may be a punctuation mark: small, but of the same balloon
+            small_single = (_single_glyph(lines[i]) and max(a[2], a[3]) <= 1.2 * tb) or \
+                (_single_glyph(lines[j]) and max(b[2], b[3]) <= 1.2 * ta)
+            if max(ta, tb) > 1.8 * min(ta, tb) and not small_single:
                 continue
-            if bodies and bodies[i] is not None and bodies[j] is not None and \
-                    _box_iou(bodies[i].bbox, bodies[j].bbox) < 0.5:
+            if bodies and not _same_body(a, bodies[i], b, bodies[j]):
                 continue
+            if _script(lines[i].text) * _script(lines[j].text) < 0:
+                continue  # a Chinese line next to an English one: two balloons
             if orient[i] is not None and orient[j] is not None and orient[i] != orient[j]:
                 continue
             s = max(ta, tb)
@@ -178,6 +183,42 @@ def _box_iou(a: BBox, b: BBox) -> float:
     inter = iw * ih
     union = a[2] * a[3] + b[2] * b[3] - inter
     return inter / union if union else 0.0
+
+
+def _script(text: str) -> int:
+    """+1 for Chinese-only text, -1 for Latin-only text (two letters or more), 0 otherwise."""
+    cjk = any(is_cjk(c) and c.isalpha() for c in text)
+    latin = sum(c.isascii() and c.isalpha() for c in text)
+    return (1 if cjk else 0) if latin < 2 else (-1 if not cjk else 0)
+
+
+def _centre_in(box: BBox, body) -> bool:
+    x, y, w, h = body.bbox
+    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    return x <= cx < x + w and y <= cy < y + h
+
+
+def _same_body(a: BBox, body_a, b: BBox, body_b) -> bool:
+    """False when the two lines provably sit in different balloons (or one inside, one outside)."""
+    if body_a is not None and body_b is not None:
+        return _box_iou(body_a.bbox, body_b.bbox) >= 0.5
+    if body_a is not None:
+        return _centre_in(b, body_a)
+    if body_b is not None:
+        return _centre_in(a, body_b)
+    return True
+
+
+def is_noise(line: TextLine) -> bool:
+    """A detection that is art, not text: only symbols (●, □, |), or one stray Latin letter."""
+    t = line.text.strip()
+    if not line.text:
+        return False  # detect-only boxes are judged after recognition
+    if any(is_cjk(c) and c.isalpha() for c in t) or sum(c.isalnum() for c in t) >= 2:
+        return False
+    if t and all(c in "，。、？！…,.?!:;：；“”\"'‘’—-~～" or c in "oO0" for c in t):
+        return False  # punctuation (a full stop is often read as 'o')
+    return not (len(t) == 1 and t in "IAa")
 
 
 def union_box(boxes: list[BBox]) -> BBox:
@@ -227,12 +268,20 @@ def find_body(rgb: np.ndarray, text_boxes: list[BBox]) -> Body | None:
     filled = np.zeros_like(comp)
     cv2.drawContours(filled, contours, -1, 1, thickness=-1)
     bx, by, bw, bh = cv2.boundingRect(filled)
-    k = max(3, int(0.3 * min(bw, bh)) | 1)  # opening removes the tail, which is narrower than the body
-    body = cv2.morphologyEx(filled, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    # An opening removes the tail, which is narrower than the body. The shape only matters
+    # at a coarse scale, so open a copy about 48 px across (a big kernel at full size is slow).
+    f = max(1.0, min(bw, bh) / 48.0)
+    pad = 2
+    region = cv2.copyMakeBorder(filled[by:by + bh, bx:bx + bw], pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+    small = cv2.resize(region.astype(np.float32), None, fx=1 / f, fy=1 / f, interpolation=cv2.INTER_AREA)
+    small = (small >= 0.5).astype(np.uint8)
+    k = max(3, int(0.3 * min(bw, bh) / f) | 1)
+    body = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     contours, _ = cv2.findContours(body, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     if not contours:
         return None
-    c = max(contours, key=cv2.contourArea)
+    c = max(contours, key=cv2.contourArea).astype(np.float32) * f + np.float32([bx - pad, by - pad])
+    c = np.round(c).astype(np.int32)
     rx, ry, rw, rh = cv2.boundingRect(c)
     if rw < uw * 0.9 or rh < uh * 0.9:
         return None
@@ -365,4 +414,56 @@ def find_balloons(rgb: np.ndarray) -> list[TextLine]:
             gx1 = max(s[0] + s[2] for s in glyphs)
             gy1 = max(s[1] + s[3] for s in glyphs)
             out.append(TextLine([(x + gx0, y + gy0), (x + gx1, y + gy0), (x + gx1, y + gy1), (x + gx0, y + gy1)]))
+    return out
+
+
+_END_MARKS = "，。、？！…；：”」』）,.?!;:°º"
+
+
+def column_end_marks(rgb: np.ndarray, columns: list[TextLine], body_box: BBox | None) -> list[TextLine]:
+    """Restore small punctuation the recogniser dropped at the foot of vertical columns.
+
+    In vertical Chinese the comma or full stop after a column's last glyph sits in the upper
+    right of the next cell, outside the detector's box, and is often lost. A small ink blob
+    right below a column (a fifth to a half of the column width, within one glyph) is such a
+    mark: a full stop after the balloon's last column, a comma elsewhere.
+    """
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    out = []
+    for k, col in enumerate(columns):
+        x, y, w, h = col.bbox
+        if col.text and col.text[-1] in _END_MARKS or _orientation(col) is not True:
+            out.append(col)
+            continue
+        y0, y1 = max(0, y + h - w), y + h + int(0.9 * w)
+        if body_box is not None:
+            y1 = min(y1, body_box[1] + body_box[3] - 2)
+        def continues(o: TextLine) -> bool:
+            ox, oy, ow, oh = o.bbox
+            return o is not col and min(x + w, ox + ow) - max(x, ox) > 0.5 * min(w, ow) and \
+                y + h / 2 < oy + oh / 2 and oy < y1
+
+        if any(continues(o) for o in columns):
+            out.append(col)  # the column continues in another detection: no mark here
+            continue
+        win = gray[y0:max(y0, y1), max(0, x):x + w]
+        if win.size == 0 or win.shape[0] < w or int(win.max()) - int(win.min()) < 64:
+            out.append(col)
+            continue
+        _, bw = cv2.threshold(win, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        ink = ((1 - bw) if bw.mean() > 0.5 else bw).astype(np.uint8)
+        n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        stats = [st for st in stats[1:] if st[4] >= 4]
+        glyph = [st for st in stats if st[1] < 0.5 * w]  # pieces of the column's last glyph
+        if not glyph:
+            out.append(col)
+            continue
+        # the glyph's main pieces reach its bottom; small pieces (dots) may start lower
+        main = max(st[4] for st in glyph)
+        bottom = max(st[1] + st[3] for st in glyph if st[4] >= 0.3 * main)
+        below = [st for st in stats if st[1] > bottom]
+        if len(below) == 1 and 0.12 * w <= max(below[0][2], below[0][3]) <= 0.5 * w \
+                and below[0][1] + below[0][3] < win.shape[0] - 1:
+            col = TextLine(col.polygon, col.text + ("。" if k == len(columns) - 1 else "，"), col.confidence)
+        out.append(col)
     return out

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
+from importlib import metadata
 
 import cv2
 import numpy as np
@@ -61,10 +62,9 @@ class RapidEngine(OcrEngine):
     @property
     def version(self) -> str:
         try:
-            from rapidocr import __version__
-        except ImportError:
+            return f"rapidocr {metadata.version('rapidocr')} PP-OCRv6-small"
+        except metadata.PackageNotFoundError:
             return "missing"
-        return f"rapidocr {__version__} PP-OCRv6-small"
 
     def check(self) -> None:
         try:
@@ -175,9 +175,13 @@ def _starts(n: int) -> list[int]:
 
 
 def _dedupe(lines: list[TextLine]) -> list[TextLine]:
-    """Drop lines found twice in overlapping tiles (keep the more confident one)."""
+    """Drop lines found twice in overlapping tiles.
+
+    The larger box wins: near a tile edge a column can be cut into a fragment that still
+    passes the edge test, and the fragment is often the more confident read.
+    """
     kept: list[TextLine] = []
-    for line in sorted(lines, key=lambda ln: -ln.confidence):
+    for line in sorted(lines, key=lambda ln: (-ln.bbox[2] * ln.bbox[3], -ln.confidence)):
         b = line.bbox
         if all(_overlap(b, k.bbox) < 0.5 for k in kept):
             kept.append(line)
