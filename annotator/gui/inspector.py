@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core import coding, gui_queries
 from annotator.core.models import REGION_KINDS
+from annotator.gui import commands
 from annotator.gui.context import AppContext
 from annotator.gui.editor import PageEditor
 
@@ -111,8 +112,6 @@ class CodingsBox(QWidget):
     def _remove(self) -> None:
         item = self.list.currentItem()
         if item is not None:
-            from annotator.gui import commands
-
             self.editor.push(commands.Delete(self.ctx, "Remove motif", "coding",
                                              item.data(Qt.ItemDataRole.UserRole)[0], self.editor.page_id))
 
@@ -197,8 +196,6 @@ class RegionForm(QWidget):
         self._set("Set speaker", speaker_id=speaker)
 
     def new_character(self, name: str) -> int:
-        from annotator.gui import commands
-
         cmd = commands.Create(self.ctx, "New character", "character",
                               lambda: coding.create_character(self.ctx.project, name))
         self.editor.push(cmd)

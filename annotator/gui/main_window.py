@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QUndoView
 
 from annotator.core import gui_queries
 from annotator.gui import commands, operations
+from annotator.gui.app import apply_theme, application
 from annotator.gui.codebook_dock import CodebookDock
 from annotator.gui.dialogs import EpisodeDialog, SettingsDialog, ShortcutsDialog
 from annotator.gui.inspector import InspectorDock
@@ -200,8 +201,6 @@ class MainWindow(QMainWindow):
                                                gui_queries.update_episode, episode_id, dialog.changes()))
 
     def edit_settings(self) -> None:
-        from annotator.gui.app import apply_theme, application
-
         project = self.ctx.project
         values = {"coder": self.ctx.coder_name, "theme": str(self.ctx.settings.value("theme", "light")),
                   "ocr_engine": project.setting("ocr_engine"), "direction": project.setting("direction", "auto")}

@@ -2,7 +2,9 @@
 
 Each runs through the one background helper; progress lands in the status bar, the result
 in a status message, and views reload through ``ctx.changed``. Pages are stored one by one by
-the core, so cancelling keeps every finished page.
+the core, so cancelling keeps every finished page. The segmentation and OCR services are
+imported when first used: they pull in OpenCV and the OCR engines, which would delay the
+window's first paint.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ an undo command, after which the view hands them the stored outline again.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPolygonItem, QStyle
 
 PANEL_COLOUR = QColor("#1e88e5")
@@ -66,8 +66,6 @@ class Overlay(QGraphicsPolygonItem):
         return super().boundingRect().adjusted(-m, -m, m, m)
 
     def shape(self):
-        from PySide6.QtGui import QPainterPath
-
         path = QPainterPath()
         path.addPolygon(self.polygon())
         path.closeSubpath()
