@@ -18,6 +18,9 @@ def _init_worker() -> None:
     # oversubscribing the machine when several pages run at once.
     os.environ["OMP_THREAD_LIMIT"] = "1"
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # Batch pages yield the CPU to the window: a researcher keeps annotating while OCR runs.
+    if hasattr(os, "nice"):
+        os.nice(5)
 
 
 def default_workers() -> int:
