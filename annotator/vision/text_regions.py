@@ -317,18 +317,20 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
     """Ink of the text in a balloon crop, as a 0/1 mask.
 
     Ink is the minority class of an Otsu split (so white-on-black works). When the crop holds
-    a closed balloon or box, only ink inside its interior (the largest background region
-    not touching the crop edge) is kept, which drops the outline, tail and surrounding art;
-    otherwise blobs touching the crop edge are dropped.
+    a balloon or box, only ink inside its interior (the background region that fills most of
+    the crop's centre) is kept, which drops the outline, tail and surrounding art, even when
+    the balloon runs off the crop; blobs touching the crop edge are dropped too.
     """
     _, bw = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     ink = ((1 - bw) if bw.mean() > 0.5 else bw).astype(np.uint8)
     h, w = ink.shape
     n, labels, stats, _ = cv2.connectedComponentsWithStats(1 - ink, connectivity=4)
-    inner = [i for i in range(1, n) if stats[i, 0] > 0 and stats[i, 1] > 0 and
-             stats[i, 0] + stats[i, 2] < w and stats[i, 1] + stats[i, 3] < h and stats[i, 4] >= 0.15 * h * w]
-    if inner:
-        comp = (labels == max(inner, key=lambda i: stats[i, 4])).astype(np.uint8)
+    centre = labels[h // 4:h - h // 4, w // 4:w - w // 4]
+    counts = np.bincount(centre.ravel(), minlength=n)
+    counts[0] = 0  # label 0 is the ink
+    best = int(counts.argmax())
+    if best and stats[best, 4] >= 0.15 * h * w and stats[best, 4] < 0.98 * (1 - ink).sum():
+        comp = (labels == best).astype(np.uint8)
         contours, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         interior = np.zeros_like(comp)
         cv2.drawContours(interior, contours, -1, 1, thickness=-1)

@@ -153,7 +153,9 @@ class TesseractEngine(OcrEngine):
             raise OcrError(f"Tesseract ({code}) failed: {exc.message or exc}") from exc
         lines: dict[tuple, list[int]] = {}
         for i, word in enumerate(data["text"]):
-            if word.strip():
+            # stray specks (art, screentone) come back as low-confidence symbol-only "words"
+            speck = code == "eng" and not any(c.isalnum() for c in word) and float(data["conf"][i]) < 50
+            if word.strip() and not speck:
                 lines.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
         sep = " " if code == "eng" else ""
         texts, boxes, confs = [], [], []
