@@ -177,7 +177,7 @@ def group_lines(lines: list[TextLine], bodies: list | None = None) -> list[list[
     return list(groups.values())
 
 
-def _box_iou(a: BBox, b: BBox) -> float:
+def box_iou(a: BBox, b: BBox) -> float:
     iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
     ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
     inter = iw * ih
@@ -201,7 +201,7 @@ def _centre_in(box: BBox, body) -> bool:
 def _same_body(a: BBox, body_a, b: BBox, body_b) -> bool:
     """False when the two lines provably sit in different balloons (or one inside, one outside)."""
     if body_a is not None and body_b is not None:
-        return _box_iou(body_a.bbox, body_b.bbox) >= 0.5
+        return box_iou(body_a.bbox, body_b.bbox) >= 0.5
     if body_a is not None:
         return _centre_in(b, body_a)
     if body_b is not None:
