@@ -385,7 +385,7 @@ def find_balloons(rgb: np.ndarray) -> list[TextLine]:
     """
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     H, W = gray.shape
-    out: list[TextLine] = []
+    out: list[tuple[BBox, TextLine]] = []
     for inverted in (False, True):
         g = 255 - gray if inverted else gray
         bright = (g >= 225).astype(np.uint8)
@@ -415,8 +415,16 @@ def find_balloons(rgb: np.ndarray) -> list[TextLine]:
             gy0 = min(s[1] for s in glyphs)
             gx1 = max(s[0] + s[2] for s in glyphs)
             gy1 = max(s[1] + s[3] for s in glyphs)
-            out.append(TextLine([(x + gx0, y + gy0), (x + gx1, y + gy0), (x + gx1, y + gy1), (x + gx0, y + gy1)]))
-    return out
+            line = TextLine([(x + gx0, y + gy0), (x + gx1, y + gy0), (x + gx1, y + gy1), (x + gx0, y + gy1)])
+            out.append(((x, y, w, h), line))
+    # a bright area holding whole balloons (sky, a blank panel) is not itself a balloon
+    return [line for blob, line in out if not any(o is not blob and _contains_box_of(o, blob) for o, _ in out)]
+
+
+def _contains_box_of(inner: BBox, outer: BBox) -> bool:
+    """``inner`` lies wholly inside ``outer``, which is much larger (a container, not a neighbour)."""
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[0] + inner[2] <= outer[0] + outer[2] and \
+        inner[1] + inner[3] <= outer[1] + outer[3] and 4 * inner[2] * inner[3] <= outer[2] * outer[3]
 
 
 _END_MARKS = "，。、？！…；：”」』）,.?!;:°º"
