@@ -3,6 +3,8 @@
 
     PYTHONPATH=. python benchmarks/ocr.py [--engines rapidocr,tesseract,naive] [--corpus DIR] [--pages N]
 
+(``tesseract:opencv`` runs Tesseract with the OpenCV balloon finder instead of RapidOCR's detector.)
+
 Per engine (each run in its own subprocess so peak RSS is measured cleanly):
 
 - CER on the 60 balloon crops by group (zh horizontal, zh vertical, en), ``lang="auto"``,
@@ -62,7 +64,8 @@ def worker(engine_name: str, corpus: Path, max_pages: int | None) -> dict:
 
     sc = load_scorer(corpus)
     naive = engine_name == "naive"
-    engine = None if naive else get_engine(engine_name)
+    name, _, detector = engine_name.partition(":")  # "tesseract:opencv" = Tesseract with the OpenCV finder
+    engine = None if naive else get_engine(name, **({"detector": detector} if detector else {}))
 
     def read_crop(img):
         if naive:

@@ -23,9 +23,10 @@ import numpy as np
 
 from annotator.vision.images import as_rgb_array, load_array
 from annotator.vision.ocr import OcrEngine, get_engine
-from annotator.vision.shapes import BBox, Point, TextShape, rect_polygon
+from annotator.vision.shapes import Point, TextShape, rect_polygon
 from annotator.vision.text_regions import (
     TextLine,
+    box_iou,
     column_end_marks,
     find_body,
     group_lines,
@@ -58,8 +59,9 @@ def read_page(
         return []  # nothing legible: tiny or blank
     lines = [ln for ln in engine.find_lines(rgb) or [] if not is_noise(ln)]
     regions: list[TextShape] = []
+    typical = float(np.median([min(ln.bbox[2], ln.bbox[3]) for ln in lines])) if lines else 0.0
     for group, body in _balloons(rgb, lines):
-        regions.extend(_read_group(rgb, engine, group, body, lang))
+        regions.extend(_read_group(rgb, engine, group, body, lang, typical))
     return order_regions(regions, panels)
 
 
@@ -74,7 +76,7 @@ def _balloons(rgb: np.ndarray, lines: list[TextLine]):
         else:
             body = find_body(rgb, [ln.bbox for ln in group])
         for i, (other, other_body) in enumerate(found):
-            if body is not None and other_body is not None and _iou(body.bbox, other_body.bbox) > 0.6:
+            if body is not None and other_body is not None and box_iou(body.bbox, other_body.bbox) > 0.6:
                 found[i] = (other + group, other_body)
                 break
         else:
@@ -82,7 +84,8 @@ def _balloons(rgb: np.ndarray, lines: list[TextLine]):
     return found
 
 
-def _read_group(rgb, engine: OcrEngine, group: list[TextLine], body, lang: str) -> list[TextShape]:
+def _read_group(rgb, engine: OcrEngine, group: list[TextLine], body, lang: str, typical: float) -> list[TextShape]:
+    """Read one balloon; ``typical`` is the page's median glyph size (free text much larger is a sound effect)."""
     ordered, vertical = order_lines(group)
     boxes = [ln.bbox for ln in ordered]
     ux, uy, uw, uh = union_box(boxes)
@@ -113,7 +116,8 @@ def _read_group(rgb, engine: OcrEngine, group: list[TextLine], body, lang: str) 
     else:
         m = int(0.25 * glyph)
         bbox = (max(0, ux - m), max(0, uy - m), uw + 2 * m, uh + 2 * m)
-        polygon, kind = rect_polygon(*bbox), "caption"
+        polygon = rect_polygon(*bbox)
+        kind = "sfx" if typical and glyph > 2.0 * typical else "caption"
     return [TextShape(
         polygon=polygon, bbox=bbox, text=text, confidence=confidence, vertical=vertical,
         lang=guess_lang(text) if lang == "auto" else lang, kind=kind,
@@ -133,26 +137,10 @@ def _legible(text: str, in_body: bool) -> bool:
     return in_body and bool(text) and all(c in "?!？！…。.，," for c in text)
 
 
-def _mark_sfx(regions: list[TextShape]) -> list[TextShape]:
-    """Free text lettered much larger than the page's dialogue is a sound effect."""
-    free = [r for r in regions if r.kind == "caption" and r.polygon == rect_polygon(*r.bbox)]
-    if not free:
-        return regions
-    sizes = [float(np.median([min(b[2], b[3]) for b in r.lines])) for r in regions if r.lines]
-    typical = float(np.median(sizes)) if sizes else 0.0
-    out = []
-    for r in regions:
-        if r in free and r.lines and typical and np.median([min(b[2], b[3]) for b in r.lines]) > 2.0 * typical:
-            r = TextShape(**{**r.__dict__, "kind": "sfx"})
-        out.append(r)
-    return out
-
-
 def order_regions(regions: list[TextShape], panels: list | None = None, rtl: bool | None = None) -> list[TextShape]:
     """Reading order: by panel (given in reading order), top to bottom inside a panel;
     without panels, rows top to bottom, read right to left when the page is mostly vertical
     Chinese (manga-style layout) unless ``rtl`` says otherwise."""
-    regions = _mark_sfx(regions)
     if rtl is None:
         zh = [r for r in regions if r.lang == "zh"]
         rtl = bool(zh) and sum(r.vertical for r in zh) * 2 > len(zh)
@@ -186,14 +174,6 @@ def _as_polygon(panel) -> list[Point]:
     if len(panel) == 4 and all(isinstance(v, (int, float, np.integer, np.floating)) for v in panel):
         return rect_polygon(*panel)
     return [tuple(p) for p in panel]
-
-
-def _iou(a: BBox, b: BBox) -> float:
-    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = iw * ih
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union else 0.0
 
 
 def read_file(path: str | os.PathLike, engine: str | OcrEngine | None = None, *, lang: str = "auto",

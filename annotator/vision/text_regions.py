@@ -177,7 +177,7 @@ def group_lines(lines: list[TextLine], bodies: list | None = None) -> list[list[
     return list(groups.values())
 
 
-def _box_iou(a: BBox, b: BBox) -> float:
+def box_iou(a: BBox, b: BBox) -> float:
     iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
     ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
     inter = iw * ih
@@ -201,7 +201,7 @@ def _centre_in(box: BBox, body) -> bool:
 def _same_body(a: BBox, body_a, b: BBox, body_b) -> bool:
     """False when the two lines provably sit in different balloons (or one inside, one outside)."""
     if body_a is not None and body_b is not None:
-        return _box_iou(body_a.bbox, body_b.bbox) >= 0.5
+        return box_iou(body_a.bbox, body_b.bbox) >= 0.5
     if body_a is not None:
         return _centre_in(b, body_a)
     if body_b is not None:
@@ -317,18 +317,20 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
     """Ink of the text in a balloon crop, as a 0/1 mask.
 
     Ink is the minority class of an Otsu split (so white-on-black works). When the crop holds
-    a closed balloon or box, only ink inside its interior (the largest background region
-    not touching the crop edge) is kept, which drops the outline, tail and surrounding art;
-    otherwise blobs touching the crop edge are dropped.
+    a balloon or box, only ink inside its interior (the background region that fills most of
+    the crop's centre) is kept, which drops the outline, tail and surrounding art, even when
+    the balloon runs off the crop; blobs touching the crop edge are dropped too.
     """
     _, bw = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     ink = ((1 - bw) if bw.mean() > 0.5 else bw).astype(np.uint8)
     h, w = ink.shape
     n, labels, stats, _ = cv2.connectedComponentsWithStats(1 - ink, connectivity=4)
-    inner = [i for i in range(1, n) if stats[i, 0] > 0 and stats[i, 1] > 0 and
-             stats[i, 0] + stats[i, 2] < w and stats[i, 1] + stats[i, 3] < h and stats[i, 4] >= 0.15 * h * w]
-    if inner:
-        comp = (labels == max(inner, key=lambda i: stats[i, 4])).astype(np.uint8)
+    centre = labels[h // 4:h - h // 4, w // 4:w - w // 4]
+    counts = np.bincount(centre.ravel(), minlength=n)
+    counts[0] = 0  # label 0 is the ink
+    best = int(counts.argmax())
+    if best and stats[best, 4] >= 0.15 * h * w and stats[best, 4] < 0.98 * (1 - ink).sum():
+        comp = (labels == best).astype(np.uint8)
         contours, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         interior = np.zeros_like(comp)
         cv2.drawContours(interior, contours, -1, 1, thickness=-1)
@@ -383,7 +385,7 @@ def find_balloons(rgb: np.ndarray) -> list[TextLine]:
     """
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     H, W = gray.shape
-    out: list[TextLine] = []
+    out: list[tuple[BBox, TextLine]] = []
     for inverted in (False, True):
         g = 255 - gray if inverted else gray
         bright = (g >= 225).astype(np.uint8)
@@ -413,8 +415,16 @@ def find_balloons(rgb: np.ndarray) -> list[TextLine]:
             gy0 = min(s[1] for s in glyphs)
             gx1 = max(s[0] + s[2] for s in glyphs)
             gy1 = max(s[1] + s[3] for s in glyphs)
-            out.append(TextLine([(x + gx0, y + gy0), (x + gx1, y + gy0), (x + gx1, y + gy1), (x + gx0, y + gy1)]))
-    return out
+            line = TextLine([(x + gx0, y + gy0), (x + gx1, y + gy0), (x + gx1, y + gy1), (x + gx0, y + gy1)])
+            out.append(((x, y, w, h), line))
+    # a bright area holding whole balloons (sky, a blank panel) is not itself a balloon
+    return [line for blob, line in out if not any(o is not blob and _contains_box_of(o, blob) for o, _ in out)]
+
+
+def _contains_box_of(inner: BBox, outer: BBox) -> bool:
+    """``inner`` lies wholly inside ``outer``, which is much larger (a container, not a neighbour)."""
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[0] + inner[2] <= outer[0] + outer[2] and \
+        inner[1] + inner[3] <= outer[1] + outer[3] and 4 * inner[2] * inner[3] <= outer[2] * outer[3]
 
 
 _END_MARKS = "，。、？！…；：”」』）,.?!;:°º"

@@ -120,6 +120,14 @@ def test_tesseract_page_uses_a_detector(engines, corpus, synthetic_truth):
     assert all(s.engine == "tesseract" for s in shapes)
 
 
+def test_opencv_balloon_finder_for_engines_without_detector(corpus, synthetic_truth):
+    """Without RapidOCR, Tesseract gets its balloons from the OpenCV finder (bright closed blobs holding ink)."""
+    page = synthetic_truth["pages/grid-01.png"]
+    shapes = read_page(load_array(corpus / "synthetic" / page["image"]), TesseractEngine(detector="opencv"))
+    recall, false_pos = _recall(shapes, page["balloons"])
+    assert recall >= 0.75 and false_pos <= 2, (recall, false_pos)
+
+
 def test_drawn_page_other_font_and_sizes(engines, drawn_page):
     img, truth = drawn_page
     shapes = read_page(img, engines["rapidocr"])

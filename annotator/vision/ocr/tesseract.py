@@ -21,6 +21,7 @@ OpenCV balloon finder in ``text_regions``.
 
 from __future__ import annotations
 
+import functools
 import os
 
 import cv2
@@ -38,6 +39,17 @@ from annotator.vision.text_regions import cjk_punctuation, find_balloons, ink_la
 
 GLYPH_PX = 40  # glyph height Tesseract reads best at
 TESS_LANG = {"zh": "chi_sim", "zh_vert": "chi_sim_vert", "en": "eng"}
+
+
+@functools.lru_cache(maxsize=1)
+def _tesseract_version() -> str:
+    """Asked once per process: it runs ``tesseract --version``."""
+    try:
+        import pytesseract
+
+        return f"tesseract {pytesseract.get_tesseract_version()}"
+    except Exception:
+        return "missing"
 
 
 def debian_package(code: str) -> str:
@@ -78,12 +90,7 @@ class TesseractEngine(OcrEngine):
 
     @property
     def version(self) -> str:
-        try:
-            import pytesseract
-
-            return f"tesseract {pytesseract.get_tesseract_version()}"
-        except Exception:
-            return "missing"
+        return _tesseract_version()
 
     def require(self, code: str) -> None:
         """Raise ``EngineUnavailable`` unless Tesseract and the traineddata ``code`` are installed."""
@@ -153,7 +160,9 @@ class TesseractEngine(OcrEngine):
             raise OcrError(f"Tesseract ({code}) failed: {exc.message or exc}") from exc
         lines: dict[tuple, list[int]] = {}
         for i, word in enumerate(data["text"]):
-            if word.strip():
+            # stray specks (art, screentone) come back as low-confidence symbol-only "words"
+            speck = code == "eng" and not any(c.isalnum() for c in word) and float(data["conf"][i]) < 50
+            if word.strip() and not speck:
                 lines.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
         sep = " " if code == "eng" else ""
         texts, boxes, confs = [], [], []
