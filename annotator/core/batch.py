@@ -13,11 +13,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any, Callable, Iterable, Iterator
 
 
-def _init_worker() -> None:
-    # Tesseract and OpenMP-backed libraries would otherwise each start a thread per core,
-    # oversubscribing the machine when several pages run at once.
+def _init_worker(threads: int) -> None:
+    # Tesseract, OpenMP and onnxruntime would otherwise each start a thread per core in every
+    # worker, oversubscribing the machine when several pages run at once.
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    os.environ.setdefault("ANNOTATOR_OCR_THREADS", str(threads))
     # Batch pages yield the CPU to the window: a researcher keeps annotating while OCR runs.
     if hasattr(os, "nice"):
         os.nice(5)
@@ -51,7 +52,8 @@ def map_pages(
                 yield task, None, exc
         return
     context = multiprocessing.get_context("spawn")  # fork is unsafe beside Qt and onnxruntime threads
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
+    threads = max(1, default_workers() // workers)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(threads,))
     pending: dict[Future, Any] = {}
     queue = iter(tasks)
     try:
