@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ PDF_DPI = 200
 STRIP_RATIO = 3.0  # height/width above which a page is a vertical strip
 
 Progress = Callable[[int, int, str], None]
+PDFIUM_LOCK = threading.Lock()
 
 
 class ImportError_(ValueError):
@@ -127,12 +129,13 @@ def _pdf_sources(path: Path, errors: list[tuple[str, str]]) -> Iterator[Source]:
         return
 
     def render(index: int) -> bytes:
-        page = pdf[index]
-        w, h = page.get_size()
-        scale = PDF_DPI / 72
-        if w * h * scale * scale > MAX_PIXELS:
-            scale = (MAX_PIXELS / (w * h)) ** 0.5 * 0.99
-        image = page.render(scale=scale).to_pil()
+        with PDFIUM_LOCK:  # pdfium is not thread-safe, and pages are prepared on a thread pool
+            page = pdf[index]
+            w, h = page.get_size()
+            scale = PDF_DPI / 72
+            if w * h * scale * scale > MAX_PIXELS:
+                scale = (MAX_PIXELS / (w * h)) ** 0.5 * 0.99
+            image = page.render(scale=scale).to_pil()
         out = io.BytesIO()
         image.save(out, "PNG")
         return out.getvalue()
