@@ -80,3 +80,17 @@ def test_unknown_engine_is_a_clear_error(page_project):
 
     with pytest.raises(EngineUnavailable, match="unknown OCR engine"):
         ocr_pages(page_project, page_project.page_ids, engine="abbyy")
+
+
+def test_cancelled_batch_keeps_finished_pages_and_resumes(page_project):
+    grid, strip = page_project.page_ids
+    seen = []
+    report = ocr_pages(page_project, [grid, strip], workers=1, progress=lambda d, t, n: seen.append(d),
+                       cancelled=lambda: len(seen) >= 1)
+    assert report.cancelled and [r.page_id for r in report.results] == [grid]
+    assert annotate.page_data(page_project, grid).regions and not annotate.page_data(page_project, strip).regions
+    resumed = ocr_pages(page_project, [grid, strip], workers=2)
+    assert not resumed.cancelled and not resumed.errors
+    by_page = {r.page_id: r for r in resumed.results}
+    assert by_page[grid].cached and not by_page[strip].cached  # only the unfinished page was read again
+    assert annotate.page_data(page_project, strip).regions
