@@ -106,6 +106,16 @@ class PanelItem(Overlay):
     def colour(self) -> QColor:
         return MANUAL_COLOUR if self.manual else PANEL_COLOUR
 
+    def badge_rect(self) -> QRectF:
+        """The number disc in page pixels: 28 screen pixels at the panel's top-left whatever the zoom.
+        Dragging it onto another panel moves this panel to that place in reading order."""
+        corner = self.polygon().boundingRect().topLeft()
+        u = Overlay.unit
+        return QRectF(corner.x() + 4 * u, corner.y() + 4 * u, 28 * u, 28 * u)
+
+    def badge_at(self, pos: QPointF) -> bool:
+        return self.badge_rect().contains(pos)
+
     def paint_label(self, painter: QPainter, colour: QColor) -> None:
         """The reading-order number in a disc at the panel's top-left, constant on screen."""
         corner = self.polygon().boundingRect().topLeft()

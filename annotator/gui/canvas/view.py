@@ -27,6 +27,7 @@ class PageView(QGraphicsView):
     panelDrawn = Signal(list)
     regionDrawn = Signal(list)
     splitDrawn = Signal(int, tuple, tuple)
+    panelDropped = Signal(int, int)  # a panel's number disc dropped on another panel: (moved, target)
     stepRequested = Signal(int)  # Tab / Shift+Tab: next or previous text region
     editRequested = Signal()  # Enter: edit the selected region's text
 
@@ -211,6 +212,24 @@ class PageView(QGraphicsView):
                 return True
         return False
 
+    def _panel_at(self, pos: QPointF) -> int | None:
+        """The topmost panel under ``pos`` (panels may overlap after hand edits)."""
+        for item in self.scene().items(pos):
+            if isinstance(item, PanelItem) and item.contains(pos):
+                return item.row_id
+        return None
+
+    def _grab_badge(self, pos: QPointF) -> bool:
+        """Start dragging a panel's number disc; dropping it on another panel reorders."""
+        for item in self.scene().items(pos):
+            if isinstance(item, PanelItem) and item.badge_at(pos):
+                self.tools.badge = item.row_id
+                self.tools.cursor = _pt(pos)
+                self.select([item.key], centre=False)
+                self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+                return True
+        return False
+
     def mousePressEvent(self, event) -> None:
         pos = self.mapToScene(event.position().toPoint())
         tool = self.tools.tool
@@ -218,7 +237,7 @@ class PageView(QGraphicsView):
             super().mousePressEvent(event)
             return
         if tool == Tool.SELECT:
-            if not self._grab(pos):
+            if not self._grab(pos) and not self._grab_badge(pos):
                 super().mousePressEvent(event)
             return
         if tool == Tool.POLYGON:
@@ -236,7 +255,7 @@ class PageView(QGraphicsView):
             self.overlays[(drag.kind, drag.row_id)].set_points(outline)
             self.geometryEdited.emit(drag.kind, drag.row_id, drag.before, outline, drag.drag_id)
             return
-        if self.tools.points:
+        if self.tools.points or self.tools.badge is not None:
             self.tools.cursor = _pt(pos)
             self._update_preview()
             return
@@ -247,6 +266,15 @@ class PageView(QGraphicsView):
         tools = self.tools
         if tools.drag is not None:
             tools.drag = None
+            return
+        if tools.badge is not None:
+            moved = tools.badge
+            tools.reset()
+            self._update_preview()
+            self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
+            target = self._panel_at(QPointF(*pos))
+            if target not in (None, moved):
+                self.panelDropped.emit(moved, target)
             return
         if tools.tool in (Tool.RECT, Tool.REGION, Tool.SPLIT) and tools.points:
             start = tools.points[0]
@@ -282,7 +310,7 @@ class PageView(QGraphicsView):
             self.finish_polygon()
         elif enter:
             self.editRequested.emit()
-        elif event.key() == Qt.Key.Key_Escape and (self.tools.points or self.tools.drag):
+        elif event.key() == Qt.Key.Key_Escape and (self.tools.points or self.tools.drag or self.tools.badge is not None):
             self.tools.reset()
             self._update_preview()
         else:
@@ -309,7 +337,11 @@ class PageView(QGraphicsView):
     def _update_preview(self) -> None:
         tools = self.tools
         path = QPainterPath()
-        if tools.points and tools.cursor is not None:
+        badge = self.overlays.get(("panel", tools.badge)) if tools.badge is not None else None
+        if badge is not None and tools.cursor is not None:
+            path.moveTo(badge.badge_rect().center())
+            path.lineTo(*tools.cursor)
+        elif tools.points and tools.cursor is not None:
             if tools.tool in (Tool.RECT, Tool.REGION):
                 path.addPolygon(to_qpolygon(rect_points(tools.points[0], tools.cursor)))
                 path.closeSubpath()
@@ -318,7 +350,6 @@ class PageView(QGraphicsView):
                 for p in tools.points[1:] + [tools.cursor]:
                     path.lineTo(*p)
         self._preview.setPath(path)
-
 
 
 def _dedupe(points):
