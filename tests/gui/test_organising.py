@@ -59,3 +59,51 @@ def test_drag_number_disc_onto_another_panel_reorders_with_undo(window):
 
     drag(view, [(disc.x(), disc.y()), (disc.x() + 3, disc.y() + 3)])  # dropped on itself: nothing happens
     assert ctx.undo.count() == steps + 1
+
+
+def motif_place(ctx, motif_id):
+    from annotator.core import coding
+
+    siblings = {}
+    for m in sorted(coding.motifs(ctx.project), key=lambda m: (m.position, m.id)):
+        siblings.setdefault(m.parent_id, []).append(m.id)
+    parent = next(m.parent_id for m in coding.motifs(ctx.project) if m.id == motif_id)
+    return parent, siblings[parent].index(motif_id)
+
+
+def test_drag_motifs_in_the_codebook_with_undo_and_refusal(qtbot, window, qtmodeltester):
+    from annotator.core import coding
+
+    dock, ctx = window.codebook, window.ctx
+    model = dock.model
+    motifs = coding.motifs(ctx.project)
+    child = next(m for m in motifs if m.parent_id is not None)
+    group = next(m for m in motifs if m.parent_id is None and m.id != child.parent_id)
+    start = motif_place(ctx, child.id)
+    steps = ctx.undo.count()
+
+    def drop(motif_id, row, parent_id):
+        mime = model.mimeData([model.find("motif", motif_id)])
+        parent = model.find("motif", parent_id) if parent_id is not None else model.index(-1, -1)
+        return model.dropMimeData(mime, Qt.DropAction.MoveAction, row, 0, parent)
+
+    assert model.flags(model.find("motif", child.id)) & Qt.ItemFlag.ItemIsDragEnabled
+    assert drop(child.id, -1, group.id)  # onto a motif: becomes its last child
+    assert motif_place(ctx, child.id) == (group.id, len(model.node(model.find("motif", group.id)).children) - 1)
+    assert model.node(model.find("motif", child.id)).parent.id == group.id, "the tree shows the move"
+    assert ctx.undo.undoText() == "Move motif"
+    assert drop(child.id, 0, None)  # between rows at the very top: first top-level motif
+    assert motif_place(ctx, child.id) == (None, 0)
+    assert model.index(0, 0).data(Qt.ItemDataRole.DisplayRole) == model.find("motif", child.id).data()
+    qtmodeltester.check(model, force_py=True)
+    ctx.undo.undo()
+    ctx.undo.undo()
+    assert motif_place(ctx, child.id) == start
+    assert ctx.undo.count() == steps + 2
+
+    messages = []
+    ctx.status.connect(messages.append)
+    assert not drop(child.parent_id, -1, child.id)  # a group onto its own sub-motif
+    assert not drop(group.id, 0, group.id)
+    assert ctx.undo.count() == steps + 2 and motif_place(ctx, child.id) == start
+    assert len(messages) == 2 and "under itself" in messages[0]
