@@ -128,6 +128,11 @@ class MainWindow(QMainWindow):
         self.action("ocr", "&OCR page", self.ocr_page, "Ctrl+Shift+O", page)
         self.action("ocr_regions", "OCR selected &regions", self.ocr_selected, None, page)
         self.action("ocr_episode", "OCR e&pisode", self.ocr_episode, None, page)
+        page.addSeparator()
+        self.action("segment_selection", "Segment pages selected in the &library", self.segment_selection,
+                    "Ctrl+Alt+S", page)
+        self.action("ocr_selection", "OCR pages selected in the li&brary", self.ocr_selection, "Ctrl+Alt+O", page)
+        self.library.tree.addActions([self.actions[k] for k in ("segment_selection", "ocr_selection")])
         code = bar.addMenu("&Code")
         for digit in "123456789":
             self.action(f"tag_{digit}", f"Tag with motif {digit}", lambda d=digit: self.codebook.tag_shortcut(d),
@@ -183,6 +188,22 @@ class MainWindow(QMainWindow):
     def ocr_episode(self) -> None:
         if self._episode_pages():
             operations.ocr(self.ctx, self._episode_pages())
+
+    def _selected_pages(self) -> list[int]:
+        pages = self.library.selected_pages()
+        if not pages:
+            self.ctx.status.emit("Select pages, episodes or a series in the library first (Shift/Ctrl+click).")
+        return pages
+
+    def segment_selection(self) -> None:
+        pages = self._selected_pages()
+        if pages:
+            operations.segment(self.ctx, pages)
+
+    def ocr_selection(self) -> None:
+        pages = self._selected_pages()
+        if pages:
+            operations.ocr(self.ctx, pages)
 
     def ocr_selected(self) -> None:
         regions = [k[1] for k in self.editor.selected() if k[0] == "region"]

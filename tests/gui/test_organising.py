@@ -107,3 +107,43 @@ def test_drag_motifs_in_the_codebook_with_undo_and_refusal(qtbot, window, qtmode
     assert not drop(group.id, 0, group.id)
     assert ctx.undo.count() == steps + 2 and motif_place(ctx, child.id) == start
     assert len(messages) == 2 and "under itself" in messages[0]
+
+
+def select_rows(library, keys):
+    from PySide6.QtCore import QItemSelectionModel
+
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    selection = library.tree.selectionModel()
+    selection.clearSelection()
+    for kind, row_id in keys:
+        selection.select(library.model.find(kind, row_id), flags)
+
+
+def test_segment_a_selection_of_pages_then_cancel_an_ocr_batch(qtbot, window, wait_jobs):
+    library, ctx, bar = window.library, window.ctx, window.statusBar()
+    wait_jobs(window)
+    pages = library.model.page_ids()
+    episode = library.model.episode_of(pages[-1])
+    select_rows(library, [("page", pages[0]), ("episode", episode.id)])
+    chosen = library.selected_pages()
+    assert chosen[0] == pages[0] and chosen[1:] == [p.id for p in episode.pages]
+    messages = []
+    ctx.status.connect(messages.append)
+
+    window.actions["segment_selection"].trigger()
+    assert bar.cancel.isVisible() and bar.job_label.text().startswith("Segmenting")
+    wait_jobs(window)
+    assert f"{len(chosen)} of {len(chosen)} page(s) done, 0 error(s)" in messages[-1]
+    assert all(annotate.page_data(ctx.project, p).panels for p in chosen)
+    assert not bar.cancel.isVisible()
+
+    window.actions["ocr_selection"].trigger()
+    assert bar.cancel.isVisible()
+    qtbot.mouseClick(bar.cancel, Qt.MouseButton.LeftButton)
+    wait_jobs(window)
+    assert messages[-1].endswith("(cancelled)")
+    assert not bar.cancel.isVisible()
+
+    library.tree.selectionModel().clearSelection()
+    window.actions["ocr_selection"].trigger()
+    assert "Select pages" in messages[-1] and not ctx.jobs.busy
