@@ -173,10 +173,13 @@ class PageView(QGraphicsView):
             self._zoomed()
 
     def _zoomed(self) -> None:
+        """Overlay bounds depend on ``Overlay.unit``: the scene index must hear of the change
+        *before* it happens, or it keeps items filed under stale rectangles and a later paint
+        walks into deleted items (a segfault after zooming and switching pages)."""
         scale = self.transform().m11() or 1.0
-        Overlay.unit = 1.0 / scale
         for item in self.overlays.values():
             item.prepareGeometryChange()
+        Overlay.unit = 1.0 / scale
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
