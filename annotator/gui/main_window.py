@@ -251,7 +251,9 @@ class MainWindow(QMainWindow):
         rows += [("Tab / Shift+Tab", "Next / previous text region in reading order"),
                  ("Enter", "Edit the selected region's text (Ctrl+Enter or Esc finishes)"),
                  ("Ctrl+wheel", "Zoom"), ("Esc", "Cancel the shape being drawn"),
-                 ("Double-click / Enter", "Finish a polygon panel"), ("Ctrl+click", "Select several panels")]
+                 ("Double-click / Enter", "Finish a polygon panel"), ("Ctrl+click", "Select several panels"),
+                 ("Drag a number disc", "Move the panel to another panel's place in reading order"),
+                 ("Shift/Ctrl+click in the library", "Select pages or episodes to segment or OCR together")]
         return rows
 
     def show_shortcuts(self) -> None:
