@@ -313,7 +313,8 @@ class PageView(QGraphicsView):
             self.finish_polygon()
         elif enter:
             self.editRequested.emit()
-        elif event.key() == Qt.Key.Key_Escape and (self.tools.points or self.tools.drag or self.tools.badge is not None):
+        elif event.key() == Qt.Key.Key_Escape and (self.tools.points or self.tools.drag
+                                                    or self.tools.badge is not None):
             self.tools.reset()
             self._update_preview()
         else:
