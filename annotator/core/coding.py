@@ -190,8 +190,23 @@ def update_motif(project: Project, motif_id: int, **fields: Any) -> dict:
         return before
 
 
+def _siblings(session, parent_id: int | None, without: int) -> list[models.Motif]:
+    rows = session.exec(select(models.Motif).where(models.Motif.parent_id == parent_id)
+                        .order_by(models.Motif.position, models.Motif.id)).all()
+    return [r for r in rows if r.id != without]
+
+
+def _renumber(session, rows: list[models.Motif]) -> None:
+    for position, row in enumerate(rows):
+        if row.position != position:
+            row.position = position
+            session.add(row)
+
+
 def move_motif(project: Project, motif_id: int, parent_id: int | None, position: int | None = None) -> tuple:
-    """Re-parent a motif; refuses to move it under itself. Returns (old parent, old position)."""
+    """Re-parent a motif, at ``position`` among its new siblings (last if None); refuses to move
+    it under itself. Siblings are renumbered so positions stay 0..n-1 and a drop lands exactly
+    where it was aimed. Returns (old parent, old position), which moves it back."""
     with project.session() as s:
         row = get_row(s, models.Motif, motif_id)
         ancestor = parent_id
@@ -199,13 +214,14 @@ def move_motif(project: Project, motif_id: int, parent_id: int | None, position:
             if ancestor == motif_id:
                 raise ValueError("a motif cannot be moved under itself")
             ancestor = get_row(s, models.Motif, ancestor).parent_id
-        before = (row.parent_id, row.position)
+        old = _siblings(s, row.parent_id, motif_id)
+        before = (row.parent_id, sum(1 for r in old if (r.position, r.id) < (row.position, row.id)))
+        _renumber(s, old)
+        new = _siblings(s, parent_id, motif_id)
+        position = len(new) if position is None else max(0, min(len(new), position))
+        new.insert(position, row)
         row.parent_id = parent_id
-        if position is None:
-            position = s.exec(
-                select(func.count()).select_from(models.Motif).where(models.Motif.parent_id == parent_id)
-            ).one()
-        row.position = position
+        _renumber(s, new)
         s.add(row)
         return before
 

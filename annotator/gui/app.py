@@ -2,14 +2,22 @@
 
 ``run`` is what ``annotator gui`` calls. With ``screenshot`` it renders the window once the
 first page's image is on screen, saves a PNG and quits (used for the README and smoke tests).
+
+Teardown is explicit. Left to interpreter finalisation, Qt would destroy windows, models and
+signal connections after Python has begun dismantling modules, and PySide would hand Python
+objects back to a half-finalised interpreter ("Fatal Python error: bool_dealloc" and friends).
+So ``run`` closes its windows before returning, and an application created here is deleted by
+an ``atexit`` hook, which runs while the interpreter is still whole.
 """
 
 from __future__ import annotations
 
+import atexit
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QSettings, Qt, QTimer
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QStyleFactory
 
@@ -27,6 +35,7 @@ def application() -> QApplication:
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(sys.argv[:1])
+        atexit.register(shutdown)  # only for an application made here; a test harness deletes its own
     if app.property("annotator-configured") != "yes":  # an app made by a test harness gets the same look
         app.setProperty("annotator-configured", "yes")
         app.setOrganizationName("annotator")
@@ -34,6 +43,27 @@ def application() -> QApplication:
         app.setStyle(QStyleFactory.create("Fusion"))
         set_font(app)
     return app
+
+
+def close_windows() -> None:
+    """Close every top-level window (each stops its jobs and closes its project) and destroy
+    the ones that asked to be deleted, now rather than at some later turn of an event loop."""
+    for widget in QApplication.topLevelWidgets():
+        if shiboken6.isValid(widget) and widget.isVisible():
+            widget.close()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def shutdown() -> None:
+    """At interpreter exit: close what is still open, then delete the application itself."""
+    app = QApplication.instance()
+    if app is None:
+        return
+    close_windows()
+    for widget in QApplication.topLevelWidgets():  # hidden leftovers (dialogs without a parent)
+        if shiboken6.isValid(widget) and widget.parent() is None:
+            shiboken6.delete(widget)
+    shiboken6.delete(app)
 
 
 def cjk_family() -> str | None:
@@ -89,6 +119,7 @@ class Windows:
         remember(self.settings, project.root)
         ctx = AppContext(project, self.settings)
         window = MainWindow(ctx)
+        ctx.setParent(window)  # the context, its undo stack and thread pool go with the window
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.openProjectRequested.connect(self._open_other)
         window.closed.connect(lambda: self._closed(window, ctx))
@@ -152,8 +183,9 @@ def run(directory: str | Path | None, db: str | None = None, screenshot: str | P
     if screenshot is not None:
         wait_for_image(window)
         window.grab().save(str(screenshot))
-        window.close()
-        QCoreApplication.processEvents()
+        close_windows()
         return 0
     QTimer.singleShot(0, window.raise_)
-    return app.exec()
+    code = app.exec()
+    close_windows()  # quitting the event loop (e.g. from the desktop session) leaves windows open
+    return code

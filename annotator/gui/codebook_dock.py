@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QInputDialog, QLineEdit, QToolButton, QTreeView,
     QVBoxLayout, QWidget,
@@ -31,6 +31,11 @@ class CodebookDock(QDockWidget):
         self.tree.setModel(self.model)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setUniformRowHeights(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.tree.setDropIndicatorShown(True)
+        self.model.moveRequested.connect(self.move_motif)
+        self.model.moveRefused.connect(ctx.status.emit)
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -42,7 +47,7 @@ class CodebookDock(QDockWidget):
             ("New", "New top-level motif", lambda: self.new_motif(None)),
             ("Child", "New motif under the selected one", self.new_child),
             ("Edit", "Rename, recolour, set shortcut", self.edit_current),
-            ("Move", "Move under another motif", self.move_current),
+            ("Move", "Move under another motif (or drag it in the tree)", self.move_current),
             ("Merge", "Merge into another motif (codings move)", self.merge_current),
         ):
             button = QToolButton(text=text, toolTip=tip)
@@ -148,7 +153,11 @@ class CodebookDock(QDockWidget):
         if motif is not None:
             ok, parent = self._choose("Move motif under…", motif, True)
             if ok:
-                self.ctx.undo.push(commands.MoveMotif(self.ctx, motif, parent))
+                self.move_motif(motif, parent)
+
+    def move_motif(self, motif_id: int, parent_id: int | None, position: int | None = None) -> None:
+        self.ctx.undo.push(commands.MoveMotif(self.ctx, motif_id, parent_id, position))
+        self.select_motif(motif_id)
 
     def merge_current(self) -> None:
         motif = self.current_motif()

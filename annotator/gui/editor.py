@@ -36,6 +36,7 @@ class PageEditor(QObject):
         view.panelDrawn.connect(self.add_panel)
         view.regionDrawn.connect(self.add_region)
         view.splitDrawn.connect(self.split_panel)
+        view.panelDropped.connect(self.drop_panel_on)
 
     @property
     def page_id(self) -> int | None:
@@ -151,12 +152,22 @@ class PageEditor(QObject):
         if not chosen or not self.data:
             return
         order = [p.id for p in self.data.panels]
-        i = order.index(chosen[0])
-        j = max(0, min(len(order) - 1, i + delta))
+        self._move_panel(chosen[0], order.index(chosen[0]) + delta)
+
+    def drop_panel_on(self, panel_id: int, target_id: int) -> None:
+        """A number disc dropped on another panel: the panel takes that panel's place in reading order."""
+        order = [p.id for p in self.data.panels] if self.data else []
+        if panel_id in order and target_id in order:
+            self._move_panel(panel_id, order.index(target_id))
+
+    def _move_panel(self, panel_id: int, index: int) -> None:
+        order = [p.id for p in self.data.panels]
+        i, j = order.index(panel_id), max(0, min(len(order) - 1, index))
         if i == j:
             return
         order.insert(j, order.pop(i))
         self.push(commands.ReorderPanels(self.ctx, self.page_id, order))
+        self.view.select([("panel", panel_id)], centre=False)
 
     def delete_selected(self) -> None:
         chosen = self.selected()

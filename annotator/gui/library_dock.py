@@ -1,8 +1,12 @@
-"""The library dock: series → episodes → pages, and the drop target for importing files."""
+"""The library dock: series → episodes → pages, and the drop target for importing files.
+
+Several rows can be selected (Shift/Ctrl+click); :meth:`LibraryDock.selected_pages` turns a
+selection of pages, episodes and series into the pages a batch segmentation or OCR runs on.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QTreeView
 
@@ -22,7 +26,9 @@ class LibraryTree(QTreeView):
         self.setDropIndicatorShown(True)
         self.setUniformRowHeights(True)
         self.setIconSize(QSize(30, 40))
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
@@ -87,6 +93,18 @@ class LibraryDock(QDockWidget):
         if index.isValid() and self.tree.currentIndex() != index:
             self.tree.setCurrentIndex(index)
             self.tree.scrollTo(index)
+
+    def selected_pages(self) -> list[int]:
+        """Pages of the selected rows in library order; an episode or series stands for all its pages."""
+        chosen: set[int] = set()
+        for index in self.tree.selectionModel().selectedRows():
+            stack = [self.model.node(index)]
+            while stack:
+                node = stack.pop()
+                if node.kind == "page":
+                    chosen.add(node.id)
+                stack.extend(node.children)
+        return [p for p in self.model.page_ids() if p in chosen]
 
     def current_episode(self) -> int | None:
         index = self.tree.currentIndex()

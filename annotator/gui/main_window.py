@@ -128,6 +128,11 @@ class MainWindow(QMainWindow):
         self.action("ocr", "&OCR page", self.ocr_page, "Ctrl+Shift+O", page)
         self.action("ocr_regions", "OCR selected &regions", self.ocr_selected, None, page)
         self.action("ocr_episode", "OCR e&pisode", self.ocr_episode, None, page)
+        page.addSeparator()
+        self.action("segment_selection", "Segment pages selected in the &library", self.segment_selection,
+                    "Ctrl+Alt+S", page)
+        self.action("ocr_selection", "OCR pages selected in the li&brary", self.ocr_selection, "Ctrl+Alt+O", page)
+        self.library.tree.addActions([self.actions[k] for k in ("segment_selection", "ocr_selection")])
         code = bar.addMenu("&Code")
         for digit in "123456789":
             self.action(f"tag_{digit}", f"Tag with motif {digit}", lambda d=digit: self.codebook.tag_shortcut(d),
@@ -184,6 +189,22 @@ class MainWindow(QMainWindow):
         if self._episode_pages():
             operations.ocr(self.ctx, self._episode_pages())
 
+    def _selected_pages(self) -> list[int]:
+        pages = self.library.selected_pages()
+        if not pages:
+            self.ctx.status.emit("Select pages, episodes or a series in the library first (Shift/Ctrl+click).")
+        return pages
+
+    def segment_selection(self) -> None:
+        pages = self._selected_pages()
+        if pages:
+            operations.segment(self.ctx, pages)
+
+    def ocr_selection(self) -> None:
+        pages = self._selected_pages()
+        if pages:
+            operations.ocr(self.ctx, pages)
+
     def ocr_selected(self) -> None:
         regions = [k[1] for k in self.editor.selected() if k[0] == "region"]
         if regions:
@@ -230,7 +251,9 @@ class MainWindow(QMainWindow):
         rows += [("Tab / Shift+Tab", "Next / previous text region in reading order"),
                  ("Enter", "Edit the selected region's text (Ctrl+Enter or Esc finishes)"),
                  ("Ctrl+wheel", "Zoom"), ("Esc", "Cancel the shape being drawn"),
-                 ("Double-click / Enter", "Finish a polygon panel"), ("Ctrl+click", "Select several panels")]
+                 ("Double-click / Enter", "Finish a polygon panel"), ("Ctrl+click", "Select several panels"),
+                 ("Drag a number disc", "Move the panel to another panel's place in reading order"),
+                 ("Shift/Ctrl+click in the library", "Select pages or episodes to segment or OCR together")]
         return rows
 
     def show_shortcuts(self) -> None:

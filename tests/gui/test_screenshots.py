@@ -41,11 +41,13 @@ def test_screenshots(qtbot, window, wait_jobs, tmp_path):
     region = next(r for r in editor.data.regions if r.panel_id == panel.id)
     editor.view.select([("region", region.id)])
     lin = next(c.id for c in coding.characters(window.ctx.project) if c.name == "Lin Feng")
-    editor.update_region(region.id, "Set speaker", speaker_id=lin, translation="They claim to be doing real-estate surveys.")
+    editor.update_region(region.id, "Set speaker", speaker_id=lin, text="他们自称是在做房产调查。",
+                         translation="They claim to be doing real-estate surveys.")
     editor.view.select([("region", region.id)])
     qtbot.wait(50)
     light = save(window, tmp_path, "main-window.png")
     assert window.inspector.region_form.ocr.toPlainText() == region.ocr_text
+    assert "missing" not in window.inspector.region_form.ocr_meta.text(), "a real OCR engine and version"
     assert light.width() >= 1600
 
     apply_theme(application(), "dark")

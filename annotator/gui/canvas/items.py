@@ -10,15 +10,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPolygonItem, QStyle
 
-PANEL_COLOUR = QColor("#1e88e5")
-MANUAL_COLOUR = QColor("#43a047")
-KIND_COLOURS = {
-    "speech": QColor("#f9a825"),
-    "thought": QColor("#8e24aa"),
-    "caption": QColor("#00897b"),
-    "sfx": QColor("#e53935"),
-    "sign": QColor("#6d4c41"),
-}
+# Colours as names, not QColor objects: no Qt object lives at module level, where it would be
+# destroyed during interpreter shutdown after the QApplication is gone.
+PANEL_COLOUR = "#1e88e5"
+MANUAL_COLOUR = "#43a047"
+KIND_COLOURS = {"speech": "#f9a825", "thought": "#8e24aa", "caption": "#00897b", "sfx": "#e53935", "sign": "#6d4c41"}
 
 
 def to_qpolygon(points) -> QPolygonF:
@@ -104,7 +100,17 @@ class PanelItem(Overlay):
         self.manual = manual
 
     def colour(self) -> QColor:
-        return MANUAL_COLOUR if self.manual else PANEL_COLOUR
+        return QColor(MANUAL_COLOUR if self.manual else PANEL_COLOUR)
+
+    def badge_rect(self) -> QRectF:
+        """The number disc in page pixels: 28 screen pixels at the panel's top-left whatever the zoom.
+        Dragging it onto another panel moves this panel to that place in reading order."""
+        corner = self.polygon().boundingRect().topLeft()
+        u = Overlay.unit
+        return QRectF(corner.x() + 4 * u, corner.y() + 4 * u, 28 * u, 28 * u)
+
+    def badge_at(self, pos: QPointF) -> bool:
+        return self.badge_rect().contains(pos)
 
     def paint_label(self, painter: QPainter, colour: QColor) -> None:
         """The reading-order number in a disc at the panel's top-left, constant on screen."""
@@ -134,7 +140,7 @@ class RegionItem(Overlay):
         self.number = number
 
     def colour(self) -> QColor:
-        return KIND_COLOURS.get(self.text_kind, QColor("#757575"))
+        return QColor(KIND_COLOURS.get(self.text_kind, "#757575"))
 
     def handles(self) -> list[QPointF]:
         """Regions resize by their box corners, whatever their outline."""

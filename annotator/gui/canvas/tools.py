@@ -54,6 +54,7 @@ class ToolState:
     points: list[Point] = field(default_factory=list)  # polygon being drawn, or rect/line anchor
     cursor: Point | None = None
     drag: Drag | None = None
+    badge: int | None = None  # panel whose number disc is being dragged to a new reading position
 
     def set_tool(self, tool: Tool) -> None:
         self.tool = tool
@@ -63,6 +64,7 @@ class ToolState:
         self.points = []
         self.cursor = None
         self.drag = None
+        self.badge = None
 
     def start_drag(self, kind: str, row_id: int, handle: int | None, start: Point, outline) -> Drag:
         self.drag = Drag(kind, row_id, handle, start, [list(p) for p in outline], next(_drag_ids))

@@ -27,6 +27,7 @@ class PageView(QGraphicsView):
     panelDrawn = Signal(list)
     regionDrawn = Signal(list)
     splitDrawn = Signal(int, tuple, tuple)
+    panelDropped = Signal(int, int)  # a panel's number disc dropped on another panel: (moved, target)
     stepRequested = Signal(int)  # Tab / Shift+Tab: next or previous text region
     editRequested = Signal()  # Enter: edit the selected region's text
 
@@ -172,10 +173,13 @@ class PageView(QGraphicsView):
             self._zoomed()
 
     def _zoomed(self) -> None:
+        """Overlay bounds depend on ``Overlay.unit``: the scene index must hear of the change
+        *before* it happens, or it keeps items filed under stale rectangles and a later paint
+        walks into deleted items (a segfault after zooming and switching pages)."""
         scale = self.transform().m11() or 1.0
-        Overlay.unit = 1.0 / scale
         for item in self.overlays.values():
             item.prepareGeometryChange()
+        Overlay.unit = 1.0 / scale
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -211,6 +215,24 @@ class PageView(QGraphicsView):
                 return True
         return False
 
+    def _panel_at(self, pos: QPointF) -> int | None:
+        """The topmost panel under ``pos`` (panels may overlap after hand edits)."""
+        for item in self.scene().items(pos):
+            if isinstance(item, PanelItem) and item.contains(pos):
+                return item.row_id
+        return None
+
+    def _grab_badge(self, pos: QPointF) -> bool:
+        """Start dragging a panel's number disc; dropping it on another panel reorders."""
+        for item in self.scene().items(pos):
+            if isinstance(item, PanelItem) and item.badge_at(pos):
+                self.tools.badge = item.row_id
+                self.tools.cursor = _pt(pos)
+                self.select([item.key], centre=False)
+                self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+                return True
+        return False
+
     def mousePressEvent(self, event) -> None:
         pos = self.mapToScene(event.position().toPoint())
         tool = self.tools.tool
@@ -218,7 +240,7 @@ class PageView(QGraphicsView):
             super().mousePressEvent(event)
             return
         if tool == Tool.SELECT:
-            if not self._grab(pos):
+            if not self._grab(pos) and not self._grab_badge(pos):
                 super().mousePressEvent(event)
             return
         if tool == Tool.POLYGON:
@@ -236,7 +258,7 @@ class PageView(QGraphicsView):
             self.overlays[(drag.kind, drag.row_id)].set_points(outline)
             self.geometryEdited.emit(drag.kind, drag.row_id, drag.before, outline, drag.drag_id)
             return
-        if self.tools.points:
+        if self.tools.points or self.tools.badge is not None:
             self.tools.cursor = _pt(pos)
             self._update_preview()
             return
@@ -247,6 +269,15 @@ class PageView(QGraphicsView):
         tools = self.tools
         if tools.drag is not None:
             tools.drag = None
+            return
+        if tools.badge is not None:
+            moved = tools.badge
+            tools.reset()
+            self._update_preview()
+            self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
+            target = self._panel_at(QPointF(*pos))
+            if target not in (None, moved):
+                self.panelDropped.emit(moved, target)
             return
         if tools.tool in (Tool.RECT, Tool.REGION, Tool.SPLIT) and tools.points:
             start = tools.points[0]
@@ -282,7 +313,8 @@ class PageView(QGraphicsView):
             self.finish_polygon()
         elif enter:
             self.editRequested.emit()
-        elif event.key() == Qt.Key.Key_Escape and (self.tools.points or self.tools.drag):
+        elif event.key() == Qt.Key.Key_Escape and (self.tools.points or self.tools.drag
+                                                    or self.tools.badge is not None):
             self.tools.reset()
             self._update_preview()
         else:
@@ -309,7 +341,11 @@ class PageView(QGraphicsView):
     def _update_preview(self) -> None:
         tools = self.tools
         path = QPainterPath()
-        if tools.points and tools.cursor is not None:
+        badge = self.overlays.get(("panel", tools.badge)) if tools.badge is not None else None
+        if badge is not None and tools.cursor is not None:
+            path.moveTo(badge.badge_rect().center())
+            path.lineTo(*tools.cursor)
+        elif tools.points and tools.cursor is not None:
             if tools.tool in (Tool.RECT, Tool.REGION):
                 path.addPolygon(to_qpolygon(rect_points(tools.points[0], tools.cursor)))
                 path.closeSubpath()
@@ -318,7 +354,6 @@ class PageView(QGraphicsView):
                 for p in tools.points[1:] + [tools.cursor]:
                     path.lineTo(*p)
         self._preview.setPath(path)
-
 
 
 def _dedupe(points):
