@@ -21,6 +21,7 @@ BRIDGED = 0.4  # share a gutter may lose to a balloon or art crossing it (if wal
 # Regions larger than this (working pixels) are only cut along horizontal lines, all at
 # once: that is how long strips stay fast, and their gutters are horizontal anyway.
 BIG_REGION = 700_000
+COARSE = 4  # cell size (working pixels) of the coarse scan that picks slopes worth scanning
 
 Quad = np.ndarray  # 4x2 float: top-left, top-right, bottom-right, bottom-left
 
@@ -93,9 +94,12 @@ def line_profile(ink: np.ndarray, valid: np.ndarray | None, slope: float, horizo
         pad = int(np.ceil(abs(slope) * h / 2)) + 1
         m = np.float32([[1, slope, -pad - slope * h / 2], [0, 1, 0]])
         size = (w + 2 * pad, h)
-    flags = cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP
     src = ink if valid is None else cv2.merge([ink, valid])
-    warped = cv2.warpAffine(src, m, size, flags=flags, borderValue=0)
+    if slope == 0:  # the same pixels as the warp below, by plain padding (much cheaper)
+        warped = cv2.copyMakeBorder(src, *((pad, pad, 0, 0) if horizontal else (0, 0, pad, pad)),
+                                    cv2.BORDER_CONSTANT, value=0)
+    else:
+        warped = cv2.warpAffine(src, m, size, flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0)
     if not horizontal:
         warped = cv2.transpose(warped)
     sums = cv2.reduce(warped, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).reshape(warped.shape[0], -1)
@@ -186,6 +190,51 @@ def _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, min_gutter, 
     return cuts
 
 
+def _candidate_slopes(ink: np.ndarray, valid: np.ndarray | None, min_mass: int) -> dict[bool, list[float]]:
+    """Slopes, per direction, at which a gutter is possible, from a cheap coarse scan.
+
+    Most regions searched are single panels with no gutter at all, and a gutter has one
+    slope, so scanning every slope at full resolution is mostly wasted. The coarse scan
+    works on COARSE x COARSE cells: a cell is background when any of its pixels is, or
+    when its neighbour across the scan direction is (a full-resolution line wanders up to
+    one cell off the coarse line of the same slope). So every full-resolution line that is
+    mostly background lies on a coarse line that is at least as much background, and the
+    filter only drops slopes that cannot hold a gutter. Mass on either side is counted
+    generously (cells with any ink). All slopes are scanned at once, one gather each way.
+    """
+    k = COARSE
+    h, w = ink.shape
+    hc, wc = -(-h // k), -(-w // k)
+    bg, ok, any_ink = (np.zeros((hc * k, wc * k), np.uint8) for _ in range(3))
+    ok[:h, :w] = 1 if valid is None else valid
+    bg[:h, :w] = ok[:h, :w] & (ink == 0)
+    any_ink[:h, :w] = ink & ok[:h, :w]
+    pool = lambda m: m.reshape(hc, k, wc, k)  # noqa: E731
+    bg, any_ink, ok = pool(bg).max(axis=(1, 3)), pool(any_ink).max(axis=(1, 3)), pool(ok).min(axis=(1, 3))
+    slopes = np.array(SLOPES)
+    out = {}
+    for horizontal in (True, False):
+        near_bg = cv2.dilate(bg, np.ones((3, 1) if horizontal else (1, 3), np.uint8))
+        packed = (ok & (near_bg == 0)) | (ok << 1) | (any_ink << 2)  # ink, valid, mass bits
+        if not horizontal:
+            packed = packed.T
+        rows, cols = packed.shape
+        pad = int(np.ceil(np.abs(slopes).max() * cols / 2)) + 1
+        shift = np.round(slopes[:, None] * (np.arange(cols) + 0.5 - cols / 2)).astype(np.int64)
+        index = np.arange(rows + 2 * pad)[None, :, None] + shift[:, None, :]  # slope, line, column
+        lines = np.pad(packed, ((2 * pad, 2 * pad), (0, 0)))[index, np.arange(cols)]
+        inks, vals, mass = ((lines & bit).astype(bool).sum(axis=2) for bit in (1, 2, 4))
+        cov = np.where(vals >= 0.4 * vals.max(axis=1, keepdims=True), inks / np.maximum(vals, 1), 1.0)
+        before = np.cumsum(mass, axis=1) * k * k
+        # Mass up to one line past this one, and from one line before it (slack for the
+        # coarse lines' offset); BRIDGED gets slack too, coarse lines' ends blur.
+        upto = np.concatenate([before[:, 1:], before[:, -1:]], axis=1)
+        after = before[:, -1:] - np.concatenate([np.zeros_like(before[:, :2]), before[:, :-2]], axis=1)
+        possible = (cov <= BRIDGED + 0.1) & (upto >= min_mass) & (after >= min_mass)
+        out[horizontal] = [float(s) for s, any_ in zip(slopes, possible.any(axis=1)) if any_]
+    return out
+
+
 def find_cuts(ink: np.ndarray, valid: np.ndarray, min_mass: int, min_gutter: float, wide: float) -> list[Cut]:
     """Best gutter(s) of a region crop: several parallel ones for big regions, else one."""
     h, w = ink.shape
@@ -197,15 +246,16 @@ def find_cuts(ink: np.ndarray, valid: np.ndarray, min_mass: int, min_gutter: flo
         if cuts:
             return cuts
     clean, bridged = [], []
-    for horizontal in (True, False):
-        for slope in SLOPES:
+    for horizontal, slopes in _candidate_slopes(ink, valid, min_mass).items():
+        if clean:
+            break  # rows before columns (reading order): a clean row gutter wins outright
+        for slope in slopes:
             inks, vals, pad, sheared = line_profile(ink, valid, slope, horizontal)
             for c in _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, min_gutter, wide):
                 if c.width >= min_gutter:
                     (clean if c.coverage <= CLEAN else bridged).append(c)
     if clean:
-        # Rows before columns (reading order), then the widest band: a slanted gutter is
-        # widest when measured at its own slope.
+        # The widest band: a slanted gutter is widest when measured at its own slope.
         return [max(clean, key=lambda c: (c.horizontal, c.width - 2 * abs(c.slope)))]
     if bridged:
         return [min(bridged, key=lambda c: (c.coverage, -c.width))]
@@ -251,22 +301,32 @@ def is_sparse(ink: np.ndarray, valid: np.ndarray) -> bool:
     return solid.sum() < 0.1 * area
 
 
-def build_tree(ink: np.ndarray, quad: Quad, min_mass: int, min_gutter: float, wide: float, depth: int = 0) -> Node:
+def _is_rect(quad: Quad) -> bool:
+    tl, tr, br, bl = quad
+    return bool(np.allclose([tl[1], bl[1], tl[0], tr[0]], [tr[1], br[1], bl[0], br[0]], rtol=0, atol=1e-6))
+
+
+def build_tree(ink: np.ndarray, quad: Quad, min_mass: int, min_gutter: float, wide: float, min_area: float = 0,
+               depth: int = 0) -> Node:
+    """Cut tree of a region. Regions whose content could not hold two panels of
+    ``min_area`` are not searched: at most one piece could be kept anyway."""
     node = Node(quad)
-    x0, y0, x1, y1 = quad_bounds(quad, ink.shape)
-    if x1 - x0 < 2 or y1 - y0 < 2 or depth > 40:
+    # Search only the content's extent, with sides parallel to the region's own (slanted
+    # cuts leave slanted empty margins): margins dilute how much ink a gutter line
+    # crosses, look like gutters to the coarse slope scan, and cost time.
+    inner = quad if _is_rect(quad) else tighten(ink, quad, 1e-9)
+    if inner is None or depth > 40:
         return node
-    valid = quad_mask(quad, (y1 - y0, x1 - x0), (x0, y0))
+    x0, y0, x1, y1 = quad_bounds(inner, ink.shape)
+    valid = quad_mask(inner, (y1 - y0, x1 - x0), (x0, y0))
     crop = ink[y0:y1, x0:x1] & valid
     if crop.sum() < min_mass:
         return node
-    # Search only the content's extent: margins would dilute how much ink a gutter line
-    # crosses, and cost time.
     ys, xs = np.flatnonzero(crop.any(axis=1)), np.flatnonzero(crop.any(axis=0))
     crop = crop[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1]
     valid = valid[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1]
     x0, y0 = x0 + xs[0], y0 + ys[0]
-    if depth > 0 and is_sparse(crop, valid):
+    if valid.sum() < 2 * min_area or (depth > 0 and is_sparse(crop, valid)):
         return node
     cuts = find_cuts(crop, valid, min_mass, min_gutter, wide)
     if not cuts:
@@ -274,7 +334,7 @@ def build_tree(ink: np.ndarray, quad: Quad, min_mass: int, min_gutter: float, wi
     node.kind = "rows" if cuts[0].horizontal else "cols"
     bridge = max(c.coverage for c in cuts)
     for piece in split_quad(quad, cuts, (x0, y0), crop.shape):
-        child = build_tree(ink, piece, min_mass, min_gutter, wide, depth + 1)
+        child = build_tree(ink, piece, min_mass, min_gutter, wide, min_area, depth + 1)
         child.bridged = max(bridge if bridge > CLEAN else 0.0, node.bridged)
         node.children.append(child)
     return node

@@ -187,7 +187,7 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
     min_area = min_panel_area * scale * scale
     root_quad = np.array([[0, 0], [sw - 1, 0], [sw - 1, sh - 1], [0, sh - 1]], float)
     tree = build_tree(ink, root_quad, min_mass=max(4, int(min_area * 0.05)), min_gutter=max(1.0, ref * 0.004),
-                      wide=ref * 0.03)
+                      wide=ref * 0.03, min_area=min_area)
 
     leaves: list[tuple[Node, int]] = []
     _leaves(tree, rtl, 0, leaves, [0])
