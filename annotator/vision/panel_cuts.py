@@ -205,31 +205,31 @@ def _candidate_slopes(ink: np.ndarray, valid: np.ndarray | None, min_mass: int) 
     k = COARSE
     h, w = ink.shape
     hc, wc = -(-h // k), -(-w // k)
-    bg, ok, any_ink = (np.zeros((hc * k, wc * k), np.uint8) for _ in range(3))
-    ok[:h, :w] = 1 if valid is None else valid
-    bg[:h, :w] = ok[:h, :w] & (ink == 0)
-    any_ink[:h, :w] = ink & ok[:h, :w]
-    pool = lambda m: m.reshape(hc, k, wc, k)  # noqa: E731
-    bg, any_ink, ok = pool(bg).max(axis=(1, 3)), pool(any_ink).max(axis=(1, 3)), pool(ok).min(axis=(1, 3))
+    ok = (np.ones_like(ink) if valid is None else valid) * np.uint8(255)
+    grow = dict(top=0, bottom=hc * k - h, left=0, right=wc * k - w, borderType=cv2.BORDER_CONSTANT, value=0)
+    pool = lambda m: cv2.resize(cv2.copyMakeBorder(m, **grow), (wc, hc), interpolation=cv2.INTER_AREA)  # noqa: E731
+    # Cell means (INTER_AREA): > 0 means some pixel is set, 255 means all are.
+    bg = (pool(ok & ~(ink * np.uint8(255))) > 0).astype(np.uint8)
+    mass_cells = pool(ink * ok)  # ink share of each cell, 0-255
+    ok = (pool(ok) == 255).astype(np.uint8)
     slopes = np.array(SLOPES)
     out = {}
     for horizontal in (True, False):
         near_bg = cv2.dilate(bg, np.ones((3, 1) if horizontal else (1, 3), np.uint8))
-        packed = (ok & (near_bg == 0)) | (ok << 1) | (any_ink << 2)  # ink, valid, mass bits
+        packed = (ok & (near_bg == 0)) | (ok << 1)  # ink and valid bits
+        cell_mass = mass_cells.astype(np.float32) * (k * k / 255)
         if not horizontal:
-            packed = packed.T
+            packed, cell_mass = packed.T, cell_mass.T
         rows, cols = packed.shape
         pad = int(np.ceil(np.abs(slopes).max() * cols / 2)) + 1
         shift = np.round(slopes[:, None] * (np.arange(cols) + 0.5 - cols / 2)).astype(np.int64)
         index = np.arange(rows + 2 * pad)[None, :, None] + shift[:, None, :]  # slope, line, column
         lines = np.pad(packed, ((2 * pad, 2 * pad), (0, 0)))[index, np.arange(cols)]
-        inks, vals, mass = ((lines & bit).astype(bool).sum(axis=2) for bit in (1, 2, 4))
+        inks, vals = (np.count_nonzero(lines & bit, axis=2) for bit in (1, 2))
+        mass = np.pad(cell_mass, ((2 * pad, 2 * pad), (0, 0)))[index, np.arange(cols)].sum(axis=2)
         cov = np.where(vals >= 0.4 * vals.max(axis=1, keepdims=True), inks / np.maximum(vals, 1), 1.0)
-        before = np.cumsum(mass, axis=1) * k * k
-        # Mass up to one line past this one, and from one line before it (slack for the
-        # coarse lines' offset); BRIDGED gets slack too, coarse lines' ends blur.
-        upto = np.concatenate([before[:, 1:], before[:, -1:]], axis=1)
-        after = before[:, -1:] - np.concatenate([np.zeros_like(before[:, :2]), before[:, :-2]], axis=1)
+        before = np.cumsum(mass, axis=1)
+        upto, after = before - mass, before[:, -1:] - before
         possible = (cov <= BRIDGED + 0.1) & (upto >= min_mass) & (after >= min_mass)
         out[horizontal] = [float(s) for s, any_ in zip(slopes, possible.any(axis=1)) if any_]
     return out
