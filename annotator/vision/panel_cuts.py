@@ -178,14 +178,14 @@ def _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, min_gutter, 
             if before[a - 1] < min_mass or total - before[b - 1] < min_mass:
                 continue
             mean = float(cov[a:b].mean())
-            lo = _is_edge(sheared, vals, slice(max(0, a - 3), a))
-            hi = _is_edge(sheared, vals, slice(b, b + 3))
+            lo = lambda: _is_edge(sheared, vals, slice(max(0, a - 3), a))  # noqa: E731
+            hi = lambda: _is_edge(sheared, vals, slice(b, b + 3))  # noqa: E731
             if limit == CLEAN:
                 # Between loose strokes on both sides (a frameless panel's caption and
                 # figures) white space is not evidence of a gutter, unless it is wide.
-                if not (lo or hi or (b - a) * cos >= wide):
+                if not ((b - a) * cos >= wide or lo() or hi()):
                     continue
-            elif mean <= CLEAN or not (lo and hi):
+            elif mean <= CLEAN or not (lo() and hi()):
                 continue  # a gutter crossed by a balloon must be walled by panel edges
             cuts.append(Cut(horizontal, slope, (a + b - 1) / 2, pad, (b - a) * cos, mean))
     return cuts
@@ -200,8 +200,10 @@ def _candidate_slopes(ink: np.ndarray, valid: np.ndarray | None, min_mass: int) 
     when its neighbour across the scan direction is (a full-resolution line wanders up to
     one cell off the coarse line of the same slope). So every full-resolution line that is
     mostly background lies on a coarse line that is at least as much background, and the
-    filter only drops slopes that cannot hold a gutter. Mass on either side is counted
-    generously (cells with any ink). All slopes are scanned at once, one gather each way.
+    filter drops slopes that cannot hold a gutter. The ink mass on either side of a line
+    (a gutter needs ``min_mass`` on both) is exact up to the coarse lines' one-cell
+    wobble, which only matters for slivers far too small to be panels. All slopes are
+    scanned at once, one gather each way.
     """
     k = COARSE
     h, w = ink.shape
@@ -211,23 +213,22 @@ def _candidate_slopes(ink: np.ndarray, valid: np.ndarray | None, min_mass: int) 
     pool = lambda m: cv2.resize(cv2.copyMakeBorder(m, **grow), (wc, hc), interpolation=cv2.INTER_AREA)  # noqa: E731
     # Cell means (INTER_AREA): > 0 means some pixel is set, 255 means all are.
     bg = (pool(ok & ~(ink * np.uint8(255))) > 0).astype(np.uint8)
-    mass_cells = pool(ink * ok)  # ink share of each cell, 0-255
+    mass_cells = np.round(pool(ink * ok).astype(np.float32) * (k * k / 255)).astype(np.uint8)  # ink pixels
     ok = (pool(ok) == 255).astype(np.uint8)
     slopes = np.array(SLOPES)
     out = {}
     for horizontal in (True, False):
         near_bg = cv2.dilate(bg, np.ones((3, 1) if horizontal else (1, 3), np.uint8))
-        packed = (ok & (near_bg == 0)) | (ok << 1)  # ink and valid bits
-        cell_mass = mass_cells.astype(np.float32) * (k * k / 255)
+        packed = (ok & (near_bg == 0)) | (ok << 1) | (mass_cells << 2)  # ink bit, valid bit, ink pixels
         if not horizontal:
-            packed, cell_mass = packed.T, cell_mass.T
+            packed = packed.T
         rows, cols = packed.shape
         pad = int(np.ceil(np.abs(slopes).max() * cols / 2)) + 1
-        shift = np.round(slopes[:, None] * (np.arange(cols) + 0.5 - cols / 2)).astype(np.int64)
+        shift = np.round(slopes[:, None] * (np.arange(cols) + 0.5 - cols / 2)).astype(np.intp)
         index = np.arange(rows + 2 * pad)[None, :, None] + shift[:, None, :]  # slope, line, column
         lines = np.pad(packed, ((2 * pad, 2 * pad), (0, 0)))[index, np.arange(cols)]
         inks, vals = (np.count_nonzero(lines & bit, axis=2) for bit in (1, 2))
-        mass = np.pad(cell_mass, ((2 * pad, 2 * pad), (0, 0)))[index, np.arange(cols)].sum(axis=2)
+        mass = (lines >> 2).sum(axis=2, dtype=np.int32)
         cov = np.where(vals >= 0.4 * vals.max(axis=1, keepdims=True), inks / np.maximum(vals, 1), 1.0)
         before = np.cumsum(mass, axis=1)
         upto, after = before - mass, before[:, -1:] - before
