@@ -161,25 +161,32 @@ def _is_edge(sheared: np.ndarray, vals: np.ndarray, rows: slice) -> bool:
     return bool((cover >= 0.5 * np.maximum(vals[rows], 1)).any())
 
 
-def _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, min_gutter, wide) -> list[Cut]:
+def _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, min_gutter, wide, hidden=None) -> list[Cut]:
+    """Gutter bands along one slope. ``hidden`` counts, per line, ink erased from ``inks``
+    (balloons across gutters): a clean gutter may run through it, but a bridged one may
+    not (erased ink is no evidence of a gutter), and it is no part of the line that panel
+    edges must cover (the frames it hides cannot be seen)."""
     full = vals.max() if vals.size else 0
     if full == 0:
         return []
+    hidden = np.zeros_like(inks) if hidden is None else hidden
     usable = vals >= 0.5 * full
-    cov = np.where(usable, inks / np.maximum(vals, 1), 1.0)
+    clean_cov = np.where(usable, inks / np.maximum(vals, 1), 1.0)
+    bridged_cov = np.where(usable, (inks + hidden) / np.maximum(vals, 1), 1.0)
+    seen = vals - hidden
     before = np.cumsum(inks)
     total = before[-1]
     cos = 1.0 / np.sqrt(1.0 + slope * slope)
     cuts = []
-    for limit in (CLEAN, BRIDGED):
+    for limit, cov in ((CLEAN, clean_cov), (BRIDGED, bridged_cov)):
         for a, b in _runs(cov <= limit):
             if a == 0 or b >= len(cov) or (b - a) * cos < min_gutter:
                 continue  # a margin or a hairline, not a gutter between two things
             if before[a - 1] < min_mass or total - before[b - 1] < min_mass:
                 continue
             mean = float(cov[a:b].mean())
-            lo = lambda: _is_edge(sheared, vals, slice(max(0, a - 3), a))  # noqa: E731
-            hi = lambda: _is_edge(sheared, vals, slice(b, b + 3))  # noqa: E731
+            lo = lambda: _is_edge(sheared, seen, slice(max(0, a - 3), a))  # noqa: E731
+            hi = lambda: _is_edge(sheared, seen, slice(b, b + 3))  # noqa: E731
             if limit == CLEAN:
                 # Between loose strokes on both sides (a frameless panel's caption and
                 # figures) white space is not evidence of a gutter, unless it is wide.
@@ -237,8 +244,10 @@ def _candidate_slopes(ink: np.ndarray, valid: np.ndarray | None, min_mass: int) 
     return out
 
 
-def find_cuts(ink: np.ndarray, valid: np.ndarray, min_mass: int, min_gutter: float, wide: float) -> list[Cut]:
-    """Best gutter(s) of a region crop: several parallel ones for big regions, else one."""
+def find_cuts(ink: np.ndarray, valid: np.ndarray, min_mass: int, min_gutter: float, wide: float,
+              hidden: np.ndarray | None = None) -> list[Cut]:
+    """Best gutter(s) of a region crop: several parallel ones for big regions, else one.
+    ``hidden``: ink erased from ``ink`` (balloons across gutters), still panel edges."""
     h, w = ink.shape
     valid = None if valid.all() else valid
     if h * w > BIG_REGION:
@@ -253,7 +262,8 @@ def find_cuts(ink: np.ndarray, valid: np.ndarray, min_mass: int, min_gutter: flo
             break  # rows before columns (reading order): a clean row gutter wins outright
         for slope in slopes:
             inks, vals, pad, sheared = line_profile(ink, valid, slope, horizontal)
-            for c in _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, min_gutter, wide):
+            behind = None if hidden is None else line_profile(hidden, None, slope, horizontal)[0]
+            for c in _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, min_gutter, wide, behind):
                 if c.width >= min_gutter:
                     (clean if c.coverage <= CLEAN else bridged).append(c)
     if clean:
@@ -309,9 +319,10 @@ def _is_rect(quad: Quad) -> bool:
 
 
 def build_tree(ink: np.ndarray, quad: Quad, min_mass: int, min_gutter: float, wide: float, min_area: float = 0,
-               depth: int = 0) -> Node:
+               hidden: np.ndarray | None = None, depth: int = 0) -> Node:
     """Cut tree of a region. Regions whose content could not hold two panels of
-    ``min_area`` are not searched: at most one piece could be kept anyway."""
+    ``min_area`` are not searched: at most one piece could be kept anyway. ``hidden``
+    is ink left out of ``ink`` that still counts as panel edges (see ``find_cuts``)."""
     node = Node(quad)
     # Search only the content's extent, with sides parallel to the region's own (slanted
     # cuts leave slanted empty margins): margins dilute how much ink a gutter line
@@ -330,13 +341,14 @@ def build_tree(ink: np.ndarray, quad: Quad, min_mass: int, min_gutter: float, wi
     x0, y0 = x0 + xs[0], y0 + ys[0]
     if valid.sum() < 2 * min_area or (depth > 0 and is_sparse(crop, valid)):
         return node
-    cuts = find_cuts(crop, valid, min_mass, min_gutter, wide)
+    behind = None if hidden is None else hidden[y0:y0 + crop.shape[0], x0:x0 + crop.shape[1]] & valid
+    cuts = find_cuts(crop, valid, min_mass, min_gutter, wide, behind if behind is not None and behind.any() else None)
     if not cuts:
         return node
     node.kind = "rows" if cuts[0].horizontal else "cols"
     bridge = max(c.coverage for c in cuts)
     for piece in split_quad(quad, cuts, (x0, y0), crop.shape):
-        child = build_tree(ink, piece, min_mass, min_gutter, wide, min_area, depth + 1)
+        child = build_tree(ink, piece, min_mass, min_gutter, wide, min_area, hidden, depth + 1)
         child.bridged = max(bridge if bridge > CLEAN else 0.0, node.bridged)
         node.children.append(child)
     return node

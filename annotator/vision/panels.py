@@ -72,8 +72,9 @@ def _background(small: np.ndarray) -> tuple[np.ndarray, float]:
     return colour, float(np.clip(20 + 4 * spread, 20, 26))
 
 
-def ink_mask(small: np.ndarray) -> np.ndarray:
-    """True where the page is not background (see module docstring, step 2)."""
+def ink_mask(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """1 where the page is not background (see module docstring, step 2), and 1 where a
+    pixel has the background's colour (wherever it is)."""
     bg, tolerance = _background(small)
     dist = np.abs(small.astype(np.int16) - bg.astype(np.int16)).max(axis=2)
     like_bg = (dist <= tolerance).astype(np.uint8)
@@ -90,7 +91,67 @@ def ink_mask(small: np.ndarray) -> np.ndarray:
     keep[0] = False
     background = keep[labels].astype(np.uint8)
     background = cv2.dilate(background, np.ones((3, 3), np.uint8)) & like_bg
-    return (background == 0).astype(np.uint8)
+    return (background == 0).astype(np.uint8), like_bg
+
+
+def see_through(small: np.ndarray, ink: np.ndarray, like_bg: np.ndarray) -> np.ndarray:
+    """The ink mask with balloons that lie across gutters erased, for the gutter search.
+
+    A balloon (or caption) laid across a gutter or on a gutter crossing interrupts the
+    gutter, and a gutter is a straight background band, so without this the two panels
+    would merge. Such a balloon is an enclosed bright blob with a dark outline all round
+    that the background meets only where gutters run into it: in two or more narrow
+    "mouths", facing each other across the blob, that together take up little of its
+    surroundings. A balloon floating in a gap is surrounded by background; a framed
+    panel's white inside meets the background all along its frame; a sky or other bright
+    art meets art that is not dark; a balloon inside a panel does not meet the background
+    at all: none of these is erased. The blob is erased together with its outline.
+    """
+    h, w = ink.shape
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    chroma = small.max(axis=2).astype(np.int16) - small.min(axis=2)
+    bright = like_bg.astype(bool) | ((small.min(axis=2) >= 200) & (chroma <= 40))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((bright & (ink > 0)).astype(np.uint8), connectivity=4)
+    # How far out to look for background: well past an outline (a thick outline would
+    # hide where a floating blob is surrounded by background), well short of a panel.
+    r = max(6, round(0.02 * min(h, w)))
+    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    out = ink.copy()
+    for i in np.flatnonzero((stats[:, 4] >= 0.001 * h * w) & (stats[:, 4] <= 0.08 * h * w)):
+        if i == 0:
+            continue
+        x, y, bw, bh = stats[i, :4]
+        x0, y0, x1, y1 = max(0, x - r - 1), max(0, y - r - 1), min(w, x + bw + r + 1), min(h, y + bh + r + 1)
+        blob = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
+        filled = np.zeros_like(blob)
+        cv2.drawContours(filled, cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0], -1, 1, -1)
+        bg = ink[y0:y1, x0:x1] == 0
+        rim = cv2.dilate(filled, np.ones((5, 5), np.uint8)) > filled
+        if ((gray[y0:y1, x0:x1][rim] < 170) | bg[rim]).mean() < 0.8:
+            continue  # not outlined
+        grown = cv2.dilate(filled, disk)
+        ring = grown > filled
+        contact = (ring & bg).astype(np.uint8)
+        if contact.sum() > 0.5 * ring.sum() or not _facing_mouths(contact, filled, r, 0.35 * min(bw, bh)):
+            continue
+        out[y0:y1, x0:x1][rim | (filled > 0)] = 0
+    return out
+
+
+def _facing_mouths(contact: np.ndarray, blob: np.ndarray, r: int, narrow: float) -> bool:
+    """Whether two narrow pieces of ``contact`` face each other across the blob (the
+    straight segment between them runs mostly inside it), as where one gutter enters
+    and leaves. Pieces of background lying along a frame are long, or on one side."""
+    k, _, stats, centroids = cv2.connectedComponentsWithStats(contact, connectivity=8)
+    mouths = [centroids[j] for j in range(1, k)
+              if stats[j, 4] >= r and max(stats[j, 2], stats[j, 3]) <= max(r + 1, narrow)]
+    t = np.linspace(0.2, 0.8, 13)[:, None]
+    for i, p in enumerate(mouths):
+        for q in mouths[i + 1:]:
+            pts = np.round(p + (q - p) * t).astype(int)
+            if blob[pts[:, 1], pts[:, 0]].mean() >= 0.8:
+                return True
+    return False
 
 
 def _leaves(node: Node, rtl: bool, band: int, out: list, counter: list[int]) -> None:
@@ -179,15 +240,16 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
                                                 interpolation=cv2.INTER_AREA)
     sh, sw = small.shape[:2]
     scale = sw / w
-    ink = ink_mask(small)
+    ink, like_bg = ink_mask(small)
     ref = min(sw, sh)
     if min_panel_area is None:
         # 2 % of a page; for strips, of a page-shaped window of the strip.
         min_panel_area = 0.02 * min(w, h) * min(max(w, h), 1.5 * min(w, h))
     min_area = min_panel_area * scale * scale
     root_quad = np.array([[0, 0], [sw - 1, 0], [sw - 1, sh - 1], [0, sh - 1]], float)
-    tree = build_tree(ink, root_quad, min_mass=max(4, int(min_area * 0.05)), min_gutter=max(1.0, ref * 0.004),
-                      wide=ref * 0.03, min_area=min_area)
+    seen = see_through(small, ink, like_bg)
+    tree = build_tree(seen, root_quad, min_mass=max(4, int(min_area * 0.05)), min_gutter=max(1.0, ref * 0.004),
+                      wide=ref * 0.03, min_area=min_area, hidden=ink & (seen == 0))
 
     leaves: list[tuple[Node, int]] = []
     _leaves(tree, rtl, 0, leaves, [0])
