@@ -76,8 +76,8 @@ def ink_mask(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """1 where the page is not background (see module docstring, step 2), and 1 where a
     pixel has the background's colour (wherever it is)."""
     bg, tolerance = _background(small)
-    dist = np.abs(small.astype(np.int16) - bg.astype(np.int16)).max(axis=2)
-    like_bg = (dist <= tolerance).astype(np.uint8)
+    r, g, b = (cv2.absdiff(c, int(round(v))) for c, v in zip(cv2.split(small), bg))
+    like_bg = (cv2.max(cv2.max(r, g), b) <= tolerance).astype(np.uint8)
     # Close 1-2 px breaks in frame lines so a panel's interior does not join the gutters.
     closed = cv2.erode(like_bg, np.ones((3, 3), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=4)
@@ -109,8 +109,9 @@ def see_through(small: np.ndarray, ink: np.ndarray, like_bg: np.ndarray) -> np.n
     """
     h, w = ink.shape
     gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-    chroma = small.max(axis=2).astype(np.int16) - small.min(axis=2)
-    bright = like_bg.astype(bool) | ((small.min(axis=2) >= 200) & (chroma <= 40))
+    r, g, b = cv2.split(small)
+    low = cv2.min(cv2.min(r, g), b)
+    bright = like_bg.astype(bool) | ((low >= 200) & (cv2.max(cv2.max(r, g), b) - low <= 40))
     n, labels, stats, _ = cv2.connectedComponentsWithStats((bright & (ink > 0)).astype(np.uint8), connectivity=4)
     # How far out to look for background: well past an outline (a thick outline would
     # hide where a floating blob is surrounded by background), well short of a panel.
