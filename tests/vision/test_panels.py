@@ -141,15 +141,47 @@ def test_thick_frames_dark_panels_and_rtl_columns():
     check(segment(page, "ltr"), [top, bottom, right, left])
 
 
-def test_balloon_across_gutter_does_not_merge_panels():
+def test_balloon_on_gutter_crossing_does_not_merge_panels():
+    """A balloon where the row gutter and the column gutter cross blocks both."""
     rng = np.random.default_rng(3)
     page = np.full((1400, 1000, 3), 250, np.uint8)
-    boxes = [(40, 40, 450, 600), (510, 40, 450, 600), (40, 660, 920, 700)]
+    boxes = [(40, 40, 450, 600), (510, 40, 450, 600), (40, 660, 450, 700), (510, 660, 450, 700)]
     for b in boxes:
         place(page, rng, b, frame=4)
-    balloon(page, 500, 300, 130, 60)  # straddles the vertical gutter
-    balloon(page, 260, 650, 160, 55)  # straddles the row gutter
-    check(segment(page, "ltr"), boxes, min_iou=0.7)
+    balloon(page, 500, 650, 150, 70)
+    check(segment(page, "ltr"), boxes, min_iou=0.9)
+    check(segment(page, "rtl"), [boxes[1], boxes[0], boxes[3], boxes[2]], min_iou=0.9)
+
+
+@pytest.mark.parametrize("vertical", [False, True], ids=["row-gutter", "column-gutter"])
+def test_balloon_covering_half_a_gutter_does_not_merge_panels(vertical):
+    rng = np.random.default_rng(8)
+    page = np.full((1400, 1000, 3), 250, np.uint8)
+    if vertical:  # a tall panel beside two stacked ones; the balloon hides half the column gutter
+        boxes = [(40, 40, 450, 1320), (510, 40, 450, 600), (510, 660, 450, 700)]
+        centre, axes = (500, 700), (90, 340)
+    else:
+        boxes = [(40, 40, 450, 600), (510, 40, 450, 600), (40, 660, 920, 700)]
+        centre, axes = (330, 650), (240, 60)
+    for b in boxes:
+        place(page, rng, b, frame=4)
+    cv2.ellipse(page, centre, axes, 0, 0, 360, (255, 255, 255), -1)
+    cv2.ellipse(page, centre, axes, 0, 0, 360, (0, 0, 0), 3)
+    check(segment(page, "ltr"), boxes, min_iou=0.9)
+
+
+def test_bright_art_touching_frames_is_not_see_through():
+    """Pale skies and white shapes outlined in black against the frames (line-art style)
+    are panel content, not balloons: the panels stay whole."""
+    page = np.full((1300, 1000, 3), 255, np.uint8)
+    boxes = [(30, 30, 460, 600), (510, 30, 460, 600), (30, 650, 940, 620)]
+    for x, y, w, h in boxes:
+        cv2.rectangle(page, (x, y), (x + w - 1, y + h - 1), (0, 0, 0), 4)
+        cv2.line(page, (x, y + h // 2), (x + w - 1, y + h // 3), (0, 0, 0), 3)  # horizon
+        for cx in range(x + 60, x + w - 40, 150):  # white figures with heads touching the top frame
+            cv2.circle(page, (cx, y + 45), 45, (0, 0, 0), 3)
+            cv2.line(page, (cx, y + 90), (cx, y + h - 60), (0, 0, 0), 3)
+    check(segment(page, "ltr"), boxes, min_iou=0.9)
 
 
 def test_jpeg_scan_with_paper_tint_and_noise():
