@@ -16,6 +16,7 @@ import numpy as np
 # Gutter slopes tried (tan of the angle to the axis). Real slanted layouts stay within
 # ~15 degrees; steeper "gutters" are almost always diagonals inside the art.
 SLOPES = (0.0, 0.04, -0.04, 0.08, -0.08, 0.12, -0.12, 0.16, -0.16, 0.2, -0.2, 0.25, -0.25)
+REFINE = 0.02  # half the step between SLOPES: how far a found gutter's slope is refined
 CLEAN = 0.02  # share of ink a gutter line may cross (specks, JPEG dirt)
 BRIDGED = 0.4  # share a gutter may lose to a balloon or art crossing it (if walled by panel edges)
 # Regions larger than this (working pixels) are only cut along horizontal lines, all at
@@ -268,10 +269,31 @@ def find_cuts(ink: np.ndarray, valid: np.ndarray, min_mass: int, min_gutter: flo
                     (clean if c.coverage <= CLEAN else bridged).append(c)
     if clean:
         # The widest band: a slanted gutter is widest when measured at its own slope.
-        return [max(clean, key=lambda c: (c.horizontal, c.width - 2 * abs(c.slope)))]
+        best = max(clean, key=lambda c: (c.horizontal, c.width - 2 * abs(c.slope)))
+        return [_refine(best, ink, valid, min_mass, min_gutter, wide, hidden)]
     if bridged:
-        return [min(bridged, key=lambda c: (c.coverage, -c.width))]
+        return [_refine(min(bridged, key=lambda c: (c.coverage, -c.width)), ink, valid, min_mass, min_gutter, wide,
+                        hidden)]
     return []
+
+
+def _refine(cut: Cut, ink, valid, min_mass, min_gutter, wide, hidden) -> Cut:
+    """The same gutter at the slope, between the coarse ones of SLOPES, where it is
+    cleanest, then widest: the panels' slanted sides follow the cut, so its slope should
+    be the gutter's own (a long gutter between two coarse slopes may even look bridged)."""
+    def rank(c: Cut):  # clean before bridged, then less ink across it, then wider
+        return (c.coverage <= CLEAN, 0.0 if c.coverage <= CLEAN else -round(c.coverage, 2), round(c.width))
+
+    best = cut
+    for delta in (-REFINE, REFINE, -REFINE / 2, REFINE / 2):
+        slope = cut.slope + delta
+        inks, vals, pad, sheared = line_profile(ink, valid, slope, cut.horizontal)
+        behind = None if hidden is None else line_profile(hidden, None, slope, cut.horizontal)[0]
+        for c in _gutters(inks, vals, pad, sheared, slope, cut.horizontal, min_mass, min_gutter, wide, behind):
+            same = abs((c.index - c.pad) - (cut.index - cut.pad)) <= max(cut.width, 2.0)
+            if same and c.width >= min_gutter and rank(c) > rank(best):
+                best = c
+    return best
 
 
 def split_quad(quad: Quad, cuts: list[Cut], origin, shape) -> list[Quad]:

@@ -102,12 +102,71 @@ def test_corpus_group(sub, group):
     assert f1 >= 0.95 and order >= 0.98, f"{group}: F1 {f1:.3f}, order {order:.3f}"
 
 
-def test_slanted_panels_get_quadrilaterals():
+def poly_iou(a, b, shape) -> float:
+    """IoU of two polygons, rasterised."""
+    ma, mb = np.zeros(shape, np.uint8), np.zeros(shape, np.uint8)
+    cv2.fillPoly(ma, [np.round(np.asarray(a, float)).astype(np.int32)], 1)
+    cv2.fillPoly(mb, [np.round(np.asarray(b, float)).astype(np.int32)], 1)
+    return (ma & mb).sum() / max(1, (ma | mb).sum())
+
+
+def check_polygons(panels, truth, shape, min_iou=0.9):
+    """Every truth polygon found once, in truth order, as a matching quadrilateral."""
+    assert len(panels) == len(truth), f"got {[p.bbox for p in panels]}, expected {len(truth)} panels"
+    for got, want in zip(panels, truth):
+        assert poly_iou(got.polygon, want, shape) >= min_iou, f"{got.polygon} vs {want}"
+
+
+def test_slanted_corpus_panels_match_their_polygons():
     root, pages = corpus_pages("synthetic")
-    page = next(p for p in pages if p["style"] == "slant")
-    panels = segment(load_array(root / page["image"]), "rtl")
-    slanted = [p for p in panels if len({round(x) for x, _ in p.polygon}) == 4]
-    assert slanted, "no panel came back as a real quadrilateral"
+    for page in (p for p in pages if p["style"] == "slant"):
+        panels = segment(load_array(root / page["image"]), "rtl")
+        check_polygons(panels, [q["polygon"] for q in page["panels"]], (page["height"], page["width"]))
+
+
+def slanted_page(rng, rows, frame):
+    """A page cut by slanted gutters. ``rows`` lists, per row of panels, the centre line
+    of the gutter above it (a, b): y = a + b*x (ignored for the first row) and the centre
+    lines of the gutters between its panels (c, d): x = c + d*y. Returns the page and the
+    panels' quadrilaterals in left-to-right reading order."""
+    h, w, margin, half = 1600, 1150, 40, 11
+    page = np.full((h, w, 3), 255, np.uint8)
+    quads = []
+    for i, (above, cols) in enumerate(rows):
+        top = (above[0] + half, above[1]) if i else (margin, 0.0)
+        bottom = (rows[i + 1][0][0] - half, rows[i + 1][0][1]) if i + 1 < len(rows) else (h - margin, 0.0)
+        lefts = [(margin, 0.0)] + [(c + half, d) for c, d in cols]
+        rights = [(c - half, d) for c, d in cols] + [(w - margin, 0.0)]
+        for left, right in zip(lefts, rights):
+            quad = [_meet(top, left), _meet(top, right), _meet(bottom, right), _meet(bottom, left)]
+            quads.append(quad)
+            pts = np.round(np.array(quad)).astype(np.int32)
+            (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+            inside = np.zeros((h, w), np.uint8)
+            cv2.fillPoly(inside, [pts], 1)
+            tile = np.zeros_like(page)
+            tile[y0:y1 + 1, x0:x1 + 1] = art(rng, y1 - y0 + 1, x1 - x0 + 1)
+            page[inside > 0] = tile[inside > 0]
+            if frame:
+                cv2.polylines(page, [pts], True, (0, 0, 0), frame)
+    return page, quads
+
+
+def _meet(row, col):
+    """Corner where row line y = a + b*x meets column line x = c + d*y."""
+    (a, b), (c, d) = row, col
+    x = (c + d * a) / (1 - d * b)
+    return (x, a + b * x)
+
+
+@pytest.mark.parametrize("frame", [0, 4], ids=["borderless", "framed"])
+def test_slanted_panels_get_their_quadrilaterals(frame):
+    rng = np.random.default_rng(9)
+    rows = [((40, 0.0), [(600 - 0.15 * 300, 0.15)]),
+            ((560 - 0.1 * 575, 0.1), [(380 + 0.12 * 820, -0.12), (760 - 0.1 * 820, 0.1)]),
+            ((1090 + 0.08 * 575, -0.08), [])]
+    page, quads = slanted_page(rng, rows, frame)
+    check_polygons(segment(page, "ltr"), quads, page.shape[:2])
 
 
 def test_segment_file(tmp_path):
