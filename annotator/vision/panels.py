@@ -8,12 +8,14 @@ Method (classical, no learned model, so it behaves the same on any art style):
    network), so the white inside a framed panel or a balloon counts as content ("ink").
    Small gaps in frame lines are closed first so they do not leak.
 3. Recursive XY-cuts on that mask (``panel_cuts``): gutters are straight lines, possibly
-   slanted, through background only; a gutter crossed by a balloon is still accepted when
-   it is walled by panel edges on both sides. The cut tree gives the reading order.
+   slanted, through background only. Balloons lying across gutters are erased first
+   (``see_through``); other art crossing a gutter is tolerated when the gutter is walled
+   by panel edges on both sides. The cut tree gives the reading order.
 4. Each leaf is tightened to its content, then to its solid body (lines at least half
    ink), which trims balloons that stick out of a panel. Loose-stroke leaves (frameless
    panels) get the implied frame of their row. Small, flat-coloured, text-bearing leaves
    that float alone between rows are balloons or captions, not panels, and are dropped.
+5. Framed panels are searched for inset panels (``panel_insets``), read right after them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy as np
 
 from .images import as_rgb_array, load_array
 from .panel_cuts import Node, build_tree, quad_bounds, quad_mask, tighten
+from .panel_insets import dark_lines, find_insets
 from .shapes import PanelShape, bbox_of
 
 __all__ = ["segment", "segment_file", "resolve_direction"]
@@ -284,6 +287,7 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
     solid = [f[2] for f in found]
     _implied_frames(boxes, solid, _usual_gutter(boxes, solid, 0.012 * min(w, h)))
     result: list[PanelShape] = []
+    dark = None
     for (band, quad, is_solid, _, bridged), poly, box in zip(found, polys, boxes):
         if not is_solid:
             # Pieces of one frameless panel (split where its white looked like a gutter)
@@ -293,7 +297,27 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
             poly = [(box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3])]
         confidence = (0.9 if is_solid else 0.55) * (1.0 - 0.5 * bridged)
         result.append(PanelShape(polygon=poly, bbox=bbox_of(poly), confidence=confidence))
+        if is_solid:  # insets are drawn inside framed panels, and read after them
+            if dark is None:
+                dark = dark_lines(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), scale, (sw, sh))
+            result.extend(_insets(small, dark, like_bg, quad, min_area, scale, (w, h), rtl))
     return result
+
+
+def _insets(small: np.ndarray, dark: np.ndarray, paper: np.ndarray, quad: np.ndarray, min_area: float, scale: float,
+            size: tuple[int, int], rtl: bool) -> list[PanelShape]:
+    """Inset panels inside one framed panel (see ``panel_insets``), top to bottom, then
+    in the reading direction; framed captions are not panels."""
+    x0, y0, x1, y1 = quad_bounds(quad, dark.shape)
+    ref = min(dark.shape)
+    rects = find_insets(dark[y0:y1, x0:x1], paper[y0:y1, x0:x1], min_area, max(3, round(0.015 * ref)))
+    shapes = []
+    for rx0, ry0, rx1, ry1 in sorted(rects, key=lambda r: (r[1], -r[0] if rtl else r[0])):
+        inset = np.array([[rx0, ry0], [rx1, ry0], [rx1, ry1], [rx0, ry1]], float) + (x0, y0)
+        if not _is_text_like(small, inset, ref * ref):
+            poly = _to_page(inset, scale, *size)
+            shapes.append(PanelShape(polygon=poly, bbox=bbox_of(poly), confidence=0.6))
+    return shapes
 
 
 def _overlap(box: list[float], bbox: tuple[int, int, int, int]) -> float:

@@ -243,6 +243,35 @@ def test_bright_art_touching_frames_is_not_see_through():
     check(segment(page, "ltr"), boxes, min_iou=0.9)
 
 
+def inset(page, rng, box, border=8):
+    """A framed picture drawn over a panel, set off by a white border."""
+    x, y, w, h = box
+    cv2.rectangle(page, (x - border, y - border), (x + w + border - 1, y + h + border - 1), (255, 255, 255), -1)
+    place(page, rng, box, frame=4)
+
+
+def test_inset_panels_follow_the_panel_holding_them():
+    """Insets (a corner one, a floating one) are panels read right after their panel; a
+    framed caption and a framed map drawn in the art are not panels."""
+    rng = np.random.default_rng(11)
+    page = np.full((1500, 1050, 3), 255, np.uint8)
+    big, right, bottom = (40, 40, 600, 700), (670, 40, 340, 700), (40, 780, 970, 680)
+    for b in (big, right, bottom):
+        place(page, rng, b, frame=5)
+    corner, floating = (70, 70, 230, 260), (620, 1050, 330, 330)
+    inset(page, rng, corner)
+    inset(page, rng, floating, border=12)
+    cv2.rectangle(page, (690, 60), (990, 200), (255, 255, 230), -1)  # caption box
+    cv2.rectangle(page, (690, 60), (990, 200), (0, 0, 0), 3)
+    for i in range(3):
+        cv2.putText(page, "MEANWHILE...", (705, 100 + 35 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (0, 0, 0), 2)
+    cv2.rectangle(page, (120, 830), (480, 1060), (190, 215, 185), -1)  # a map on the wall
+    cv2.rectangle(page, (120, 830), (480, 1060), (20, 20, 20), 3)
+    cv2.line(page, (140, 850), (460, 1040), (90, 110, 90), 2)
+    check(segment(page, "ltr"), [big, corner, right, bottom, floating], min_iou=0.85)
+    check(segment(page, "rtl"), [right, big, corner, bottom, floating], min_iou=0.85)
+
+
 def test_jpeg_scan_with_paper_tint_and_noise():
     rng = np.random.default_rng(4)
     page = np.full((1700, 1200, 3), (236, 228, 205), np.uint8)
