@@ -125,12 +125,10 @@ def line_through(index: float, pad: int, slope: float, horizontal: bool, origin,
     return np.array([ox + x_at(-1.0), oy - 1.0]), np.array([ox + x_at(h + 1.0), oy + h + 1.0])
 
 
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """(start, end-exclusive) of each run of True."""
-    if not flags.any():
-        return []
-    d = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
+def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and (exclusive) ends of the runs of True."""
+    d = np.diff(flags.astype(np.int8), prepend=0, append=0)
+    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
 
 
 @dataclass
@@ -180,11 +178,12 @@ def _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, min_gutter, 
     cos = 1.0 / np.sqrt(1.0 + slope * slope)
     cuts = []
     for limit, cov in ((CLEAN, clean_cov), (BRIDGED, bridged_cov)):
-        for a, b in _runs(cov <= limit):
-            if a == 0 or b >= len(cov) or (b - a) * cos < min_gutter:
-                continue  # a margin or a hairline, not a gutter between two things
-            if before[a - 1] < min_mass or total - before[b - 1] < min_mass:
-                continue
+        starts, ends = _runs(cov <= limit)
+        # Not a margin or a hairline, and something on both sides.
+        keep = (starts > 0) & (ends < len(cov)) & ((ends - starts) * cos >= min_gutter)
+        starts, ends = starts[keep], ends[keep]
+        keep = (before[starts - 1] >= min_mass) & (total - before[ends - 1] >= min_mass)
+        for a, b in zip(starts[keep], ends[keep]):
             mean = float(cov[a:b].mean())
             lo = lambda: _is_edge(sheared, seen, slice(max(0, a - 3), a))  # noqa: E731
             hi = lambda: _is_edge(sheared, seen, slice(b, b + 3))  # noqa: E731
@@ -284,15 +283,23 @@ def _refine(cut: Cut, ink, valid, min_mass, min_gutter, wide, hidden) -> Cut:
     def rank(c: Cut):  # clean before bridged, then less ink across it, then wider
         return (c.coverage <= CLEAN, 0.0 if c.coverage <= CLEAN else -round(c.coverage, 2), round(c.width))
 
-    best = cut
-    for delta in (-REFINE, REFINE, -REFINE / 2, REFINE / 2):
-        slope = cut.slope + delta
+    def at(slope: float) -> Cut | None:
         inks, vals, pad, sheared = line_profile(ink, valid, slope, cut.horizontal)
         behind = None if hidden is None else line_profile(hidden, None, slope, cut.horizontal)[0]
-        for c in _gutters(inks, vals, pad, sheared, slope, cut.horizontal, min_mass, min_gutter, wide, behind):
-            same = abs((c.index - c.pad) - (cut.index - cut.pad)) <= max(cut.width, 2.0)
-            if same and c.width >= min_gutter and rank(c) > rank(best):
-                best = c
+        found = [c for c in _gutters(inks, vals, pad, sheared, slope, cut.horizontal, min_mass, min_gutter, wide,
+                                     behind)
+                 if abs((c.index - c.pad) - (cut.index - cut.pad)) <= max(cut.width, 2.0) and c.width >= min_gutter]
+        return max(found, key=rank, default=None)
+
+    # Half a step each way, then on to a full step on the side that got better.
+    best = cut
+    for sign in (-1, 1):
+        half = at(cut.slope + sign * REFINE / 2)
+        if half is not None and rank(half) > rank(best):
+            best = half
+            full = at(cut.slope + sign * REFINE)
+            if full is not None and rank(full) > rank(best):
+                best = full
     return best
 
 
