@@ -112,9 +112,9 @@ def see_through(small: np.ndarray, ink: np.ndarray, like_bg: np.ndarray) -> np.n
     """
     h, w = ink.shape
     gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-    r, g, b = cv2.split(small)
-    low = cv2.min(cv2.min(r, g), b)
-    bright = like_bg.astype(bool) | ((low >= 200) & (cv2.max(cv2.max(r, g), b) - low <= 40))
+    red, green, blue = cv2.split(small)
+    low = cv2.min(cv2.min(red, green), blue)
+    bright = like_bg.astype(bool) | ((low >= 200) & (cv2.max(cv2.max(red, green), blue) - low <= 40))
     n, labels, stats, _ = cv2.connectedComponentsWithStats((bright & (ink > 0)).astype(np.uint8), connectivity=4)
     # How far out to look for background: well past an outline (a thick outline would
     # hide where a floating blob is surrounded by background), well short of a panel.
@@ -310,7 +310,8 @@ def _insets(small: np.ndarray, dark: np.ndarray, paper: np.ndarray, quad: np.nda
     in the reading direction; framed captions are not panels."""
     x0, y0, x1, y1 = quad_bounds(quad, dark.shape)
     ref = min(dark.shape)
-    rects = find_insets(dark[y0:y1, x0:x1], paper[y0:y1, x0:x1], min_area, max(3, round(0.015 * ref)))
+    inside = quad_mask(quad, (y1 - y0, x1 - x0), (x0, y0))  # a slanted panel's box holds bits of others
+    rects = find_insets(dark[y0:y1, x0:x1] & inside, paper[y0:y1, x0:x1], min_area, max(3, round(0.015 * ref)))
     shapes = []
     for rx0, ry0, rx1, ry1 in sorted(rects, key=lambda r: (r[1], -r[0] if rtl else r[0])):
         inset = np.array([[rx0, ry0], [rx1, ry0], [rx1, ry1], [rx0, ry1]], float) + (x0, y0)
