@@ -127,7 +127,9 @@ def line_through(index: float, pad: int, slope: float, horizontal: bool, origin,
 
 def _runs(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Starts and (exclusive) ends of the runs of True."""
-    d = np.diff(flags.astype(np.int8), prepend=0, append=0)
+    edges = np.zeros(len(flags) + 2, np.int8)
+    edges[1:-1] = flags
+    d = edges[1:] - edges[:-1]
     return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
 
 

@@ -130,9 +130,11 @@ def see_through(small: np.ndarray, ink: np.ndarray, like_bg: np.ndarray) -> np.n
         filled = np.zeros_like(blob)
         cv2.drawContours(filled, cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0], -1, 1, -1)
         bg = ink[y0:y1, x0:x1] == 0
-        rim = cv2.dilate(filled, np.ones((5, 5), np.uint8)) > filled
-        if ((gray[y0:y1, x0:x1][rim] < 170) | bg[rim]).mean() < 0.8:
+        edge = cv2.dilate(filled, np.ones((3, 3), np.uint8)) > filled  # just outside the blob
+        near_dark = cv2.dilate((gray[y0:y1, x0:x1] < 170).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        if (near_dark[edge] | bg[edge]).mean() < 0.8:
             continue  # not outlined
+        rim = cv2.dilate(filled, np.ones((5, 5), np.uint8)) > filled  # the outline, to erase
         grown = cv2.dilate(filled, disk)
         ring = grown > filled
         contact = (ring & bg).astype(np.uint8)
@@ -145,10 +147,24 @@ def see_through(small: np.ndarray, ink: np.ndarray, like_bg: np.ndarray) -> np.n
 def _facing_mouths(contact: np.ndarray, blob: np.ndarray, r: int, narrow: float) -> bool:
     """Whether two narrow pieces of ``contact`` face each other across the blob (the
     straight segment between them runs mostly inside it), as where one gutter enters
-    and leaves. Pieces of background lying along a frame are long, or on one side."""
-    k, _, stats, centroids = cv2.connectedComponentsWithStats(contact, connectivity=8)
-    mouths = [centroids[j] for j in range(1, k)
-              if stats[j, 4] >= r and max(stats[j, 2], stats[j, 3]) <= max(r + 1, narrow)]
+    and leaves. Background lying along a frame that the blob touches gives pieces that
+    are long, or stretched along the blob's edge rather than away from it."""
+    k, labels, stats, centroids = cv2.connectedComponentsWithStats(contact, connectivity=8)
+    ys, xs = np.nonzero(blob)
+    centre = np.array([xs.mean(), ys.mean()])
+    mouths = []
+    for j in range(1, k):
+        x, y, w, h, area = stats[j]
+        if area < r or max(w, h) > max(r + 1, narrow):
+            continue
+        m = cv2.moments((labels[y:y + h, x:x + w] == j).astype(np.uint8), binaryImage=True)
+        cov = np.array([[m["mu20"], m["mu11"]], [m["mu11"], m["mu02"]]]) / area
+        evals, evecs = np.linalg.eigh(cov)
+        out = centroids[j] - centre
+        along_edge = abs(evecs[:, 1] @ out) < 0.5 * np.linalg.norm(out)
+        if evals[1] > 4 * max(evals[0], 0.25) and along_edge:
+            continue
+        mouths.append(centroids[j])
     t = np.linspace(0.2, 0.8, 13)[:, None]
     for i, p in enumerate(mouths):
         for q in mouths[i + 1:]:

@@ -229,6 +229,22 @@ def test_balloon_covering_half_a_gutter_does_not_merge_panels(vertical):
     check(segment(page, "ltr"), boxes, min_iou=0.9)
 
 
+def test_balloon_across_gutter_between_white_line_art_panels():
+    """Line-art style: white panel insides, so the balloon's white meets white; a head
+    drawn against both side frames of a narrow panel must not be taken for a balloon."""
+    page = np.full((1400, 1000, 3), 255, np.uint8)
+    boxes = [(40, 40, 280, 600), (340, 40, 620, 600), (40, 660, 920, 700)]
+    for x, y, w, h in boxes:
+        cv2.rectangle(page, (x, y), (x + w - 1, y + h - 1), (0, 0, 0), 4)
+        cv2.line(page, (x, y + h * 2 // 3), (x + w - 1, y + h * 2 // 3 - 40), (0, 0, 0), 2)
+    cv2.circle(page, (180, 250), 138, (0, 0, 0), 3)
+    cv2.line(page, (180, 388), (180, 600), (0, 0, 0), 3)
+    for cx in (500, 800):
+        cv2.circle(page, (cx, 900), 120, (0, 0, 0), 3)
+    balloon(page, 650, 650, 160, 60)
+    check(segment(page, "ltr"), boxes, min_iou=0.9)
+
+
 def test_bright_art_touching_frames_is_not_see_through():
     """Pale skies and white shapes outlined in black against the frames (line-art style)
     are panel content, not balloons: the panels stay whole."""
