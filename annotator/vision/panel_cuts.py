@@ -37,10 +37,6 @@ class Node:
     bridged: float = 0.0  # worst coverage of a non-clean gutter bounding this region
 
 
-def _line_point(p: np.ndarray, q: np.ndarray, t: float) -> np.ndarray:
-    return p + (q - p) * t
-
-
 def _intersect(p1, p2, a, b) -> np.ndarray:
     """Intersection of segment p1-p2's supporting line with line a-b."""
     d1, d2 = p2 - p1, b - a
