@@ -265,13 +265,29 @@ def find_cuts(ink: np.ndarray, valid: np.ndarray, min_mass: int, min_gutter: flo
                 if c.width >= min_gutter:
                     (clean if c.coverage <= CLEAN else bridged).append(c)
     if clean:
-        # The widest band: a slanted gutter is widest when measured at its own slope.
-        best = max(clean, key=lambda c: (c.horizontal, c.width - 2 * abs(c.slope)))
-        return [_refine(best, ink, valid, min_mass, min_gutter, wide, hidden)]
+        length = w if clean[0].horizontal else h
+        return [_refine(c, ink, valid, min_mass, min_gutter, wide, hidden) for c in _distinct(clean, length)]
     if bridged:
         return [_refine(min(bridged, key=lambda c: (c.coverage, -c.width)), ink, valid, min_mass, min_gutter, wide,
                         hidden)]
     return []
+
+
+def _distinct(cuts: list[Cut], length: int) -> list[Cut]:
+    """The separate gutters among clean cuts of one direction, all cut at once (fewer
+    regions to search again). A gutter shows up at several nearby slopes; each is taken
+    at the slope where its band is widest (its own slope). A band that overlaps or
+    crosses a wider one inside the region is the same gutter, or one to find later."""
+    def ends(c: Cut) -> np.ndarray:  # the band's centre line at both ends of the region
+        return (c.index - c.pad) + c.slope * np.array([-length / 2, length / 2])
+
+    chosen: list[Cut] = []
+    for c in sorted(cuts, key=lambda c: -(c.width - 2 * abs(c.slope))):
+        apart = [ends(c) - ends(o) for o in chosen]
+        gap = [(c.width + o.width) / 2 for o in chosen]
+        if all((d > g).all() or (d < -g).all() for d, g in zip(apart, gap)):
+            chosen.append(c)
+    return chosen
 
 
 def _refine(cut: Cut, ink, valid, min_mass, min_gutter, wide, hidden) -> Cut:
@@ -302,9 +318,10 @@ def _refine(cut: Cut, ink, valid, min_mass, min_gutter, wide, hidden) -> Cut:
 
 
 def split_quad(quad: Quad, cuts: list[Cut], origin, shape) -> list[Quad]:
-    """Split a quad along parallel-ish cut lines, in top-to-bottom or left-to-right order."""
+    """Split a quad along cut lines that do not cross inside it, in top-to-bottom or
+    left-to-right order."""
     horizontal = cuts[0].horizontal
-    cuts = sorted(cuts, key=lambda c: c.index)
+    cuts = sorted(cuts, key=lambda c: c.index - c.pad)
     tl, tr, br, bl = quad
     pieces, start = [], None
     for c in cuts:
