@@ -8,12 +8,14 @@ Method (classical, no learned model, so it behaves the same on any art style):
    network), so the white inside a framed panel or a balloon counts as content ("ink").
    Small gaps in frame lines are closed first so they do not leak.
 3. Recursive XY-cuts on that mask (``panel_cuts``): gutters are straight lines, possibly
-   slanted, through background only; a gutter crossed by a balloon is still accepted when
-   it is walled by panel edges on both sides. The cut tree gives the reading order.
+   slanted, through background only. Balloons lying across gutters are erased first
+   (``see_through``); other art crossing a gutter is tolerated when the gutter is walled
+   by panel edges on both sides. The cut tree gives the reading order.
 4. Each leaf is tightened to its content, then to its solid body (lines at least half
    ink), which trims balloons that stick out of a panel. Loose-stroke leaves (frameless
    panels) get the implied frame of their row. Small, flat-coloured, text-bearing leaves
    that float alone between rows are balloons or captions, not panels, and are dropped.
+5. Framed panels are searched for inset panels (``panel_insets``), read right after them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import numpy as np
 
 from .images import as_rgb_array, load_array
 from .panel_cuts import Node, build_tree, quad_bounds, quad_mask, tighten
+from .panel_insets import dark_lines, find_insets
 from .shapes import PanelShape, bbox_of
 
 __all__ = ["segment", "segment_file", "resolve_direction"]
@@ -72,11 +75,12 @@ def _background(small: np.ndarray) -> tuple[np.ndarray, float]:
     return colour, float(np.clip(20 + 4 * spread, 20, 26))
 
 
-def ink_mask(small: np.ndarray) -> np.ndarray:
-    """True where the page is not background (see module docstring, step 2)."""
+def ink_mask(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """1 where the page is not background (see module docstring, step 2), and 1 where a
+    pixel has the background's colour (wherever it is)."""
     bg, tolerance = _background(small)
-    dist = np.abs(small.astype(np.int16) - bg.astype(np.int16)).max(axis=2)
-    like_bg = (dist <= tolerance).astype(np.uint8)
+    r, g, b = (cv2.absdiff(c, int(round(v))) for c, v in zip(cv2.split(small), bg))
+    like_bg = (cv2.max(cv2.max(r, g), b) <= tolerance).astype(np.uint8)
     # Close 1-2 px breaks in frame lines so a panel's interior does not join the gutters.
     closed = cv2.erode(like_bg, np.ones((3, 3), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=4)
@@ -90,7 +94,84 @@ def ink_mask(small: np.ndarray) -> np.ndarray:
     keep[0] = False
     background = keep[labels].astype(np.uint8)
     background = cv2.dilate(background, np.ones((3, 3), np.uint8)) & like_bg
-    return (background == 0).astype(np.uint8)
+    return (background == 0).astype(np.uint8), like_bg
+
+
+def see_through(small: np.ndarray, ink: np.ndarray, like_bg: np.ndarray) -> np.ndarray:
+    """The ink mask with balloons that lie across gutters erased, for the gutter search.
+
+    A balloon (or caption) laid across a gutter or on a gutter crossing interrupts the
+    gutter, and a gutter is a straight background band, so without this the two panels
+    would merge. Such a balloon is an enclosed bright blob with a dark outline all round
+    that the background meets only where gutters run into it: in two or more narrow
+    "mouths", facing each other across the blob, that together take up little of its
+    surroundings. A balloon floating in a gap is surrounded by background; a framed
+    panel's white inside meets the background all along its frame; a sky or other bright
+    art meets art that is not dark; a balloon inside a panel does not meet the background
+    at all: none of these is erased. The blob is erased together with its outline.
+    """
+    h, w = ink.shape
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    red, green, blue = cv2.split(small)
+    low = cv2.min(cv2.min(red, green), blue)
+    bright = like_bg.astype(bool) | ((low >= 200) & (cv2.max(cv2.max(red, green), blue) - low <= 40))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((bright & (ink > 0)).astype(np.uint8), connectivity=4)
+    # How far out to look for background: well past an outline (a thick outline would
+    # hide where a floating blob is surrounded by background), well short of a panel.
+    r = max(6, round(0.02 * min(h, w)))
+    square = np.ones((2 * r + 1, 2 * r + 1), np.uint8)  # separable, so cheap at any size
+    out = ink.copy()
+    for i in np.flatnonzero((stats[:, 4] >= 0.001 * h * w) & (stats[:, 4] <= 0.08 * h * w)):
+        if i == 0:
+            continue
+        x, y, bw, bh = stats[i, :4]
+        x0, y0, x1, y1 = max(0, x - r - 1), max(0, y - r - 1), min(w, x + bw + r + 1), min(h, y + bh + r + 1)
+        blob = (labels[y0:y1, x0:x1] == i).astype(np.uint8)
+        filled = np.zeros_like(blob)
+        cv2.drawContours(filled, cv2.findContours(blob, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0], -1, 1, -1)
+        bg = ink[y0:y1, x0:x1] == 0
+        edge = cv2.dilate(filled, np.ones((3, 3), np.uint8)) > filled  # just outside the blob
+        near_dark = cv2.dilate((gray[y0:y1, x0:x1] < 170).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        if (near_dark[edge] | bg[edge]).mean() < 0.8:
+            continue  # not outlined
+        rim = cv2.dilate(filled, np.ones((5, 5), np.uint8)) > filled  # the outline, to erase
+        grown = cv2.dilate(filled, square)
+        ring = grown > filled
+        contact = (ring & bg).astype(np.uint8)
+        if contact.sum() > 0.5 * ring.sum() or not _facing_mouths(contact, filled, r, 0.35 * min(bw, bh)):
+            continue
+        out[y0:y1, x0:x1][rim | (filled > 0)] = 0
+    return out
+
+
+def _facing_mouths(contact: np.ndarray, blob: np.ndarray, r: int, narrow: float) -> bool:
+    """Whether two narrow pieces of ``contact`` face each other across the blob (the
+    straight segment between them runs mostly inside it), as where one gutter enters
+    and leaves. Background lying along a frame that the blob touches gives pieces that
+    are long, or stretched along the blob's edge rather than away from it."""
+    k, labels, stats, centroids = cv2.connectedComponentsWithStats(contact, connectivity=8)
+    ys, xs = np.nonzero(blob)
+    centre = np.array([xs.mean(), ys.mean()])
+    mouths = []
+    for j in range(1, k):
+        x, y, w, h, area = stats[j]
+        if area < r or max(w, h) > max(r + 1, narrow):
+            continue
+        m = cv2.moments((labels[y:y + h, x:x + w] == j).astype(np.uint8), binaryImage=True)
+        cov = np.array([[m["mu20"], m["mu11"]], [m["mu11"], m["mu02"]]]) / area
+        evals, evecs = np.linalg.eigh(cov)
+        out = centroids[j] - centre
+        along_edge = abs(evecs[:, 1] @ out) < 0.5 * np.linalg.norm(out)
+        if evals[1] > 4 * max(evals[0], 0.25) and along_edge:
+            continue
+        mouths.append(centroids[j])
+    t = np.linspace(0.2, 0.8, 13)[:, None]
+    for i, p in enumerate(mouths):
+        for q in mouths[i + 1:]:
+            pts = np.round(p + (q - p) * t).astype(int)
+            if blob[pts[:, 1], pts[:, 0]].mean() >= 0.8:
+                return True
+    return False
 
 
 def _leaves(node: Node, rtl: bool, band: int, out: list, counter: list[int]) -> None:
@@ -179,15 +260,16 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
                                                 interpolation=cv2.INTER_AREA)
     sh, sw = small.shape[:2]
     scale = sw / w
-    ink = ink_mask(small)
+    ink, like_bg = ink_mask(small)
     ref = min(sw, sh)
     if min_panel_area is None:
         # 2 % of a page; for strips, of a page-shaped window of the strip.
         min_panel_area = 0.02 * min(w, h) * min(max(w, h), 1.5 * min(w, h))
     min_area = min_panel_area * scale * scale
     root_quad = np.array([[0, 0], [sw - 1, 0], [sw - 1, sh - 1], [0, sh - 1]], float)
-    tree = build_tree(ink, root_quad, min_mass=max(4, int(min_area * 0.05)), min_gutter=max(1.0, ref * 0.004),
-                      wide=ref * 0.03)
+    seen = see_through(small, ink, like_bg)
+    tree = build_tree(seen, root_quad, min_mass=max(4, int(min_area * 0.05)), min_gutter=max(1.0, ref * 0.004),
+                      wide=ref * 0.03, min_area=min_area, hidden=ink & (seen == 0))
 
     leaves: list[tuple[Node, int]] = []
     _leaves(tree, rtl, 0, leaves, [0])
@@ -221,6 +303,7 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
     solid = [f[2] for f in found]
     _implied_frames(boxes, solid, _usual_gutter(boxes, solid, 0.012 * min(w, h)))
     result: list[PanelShape] = []
+    dark = None
     for (band, quad, is_solid, _, bridged), poly, box in zip(found, polys, boxes):
         if not is_solid:
             # Pieces of one frameless panel (split where its white looked like a gutter)
@@ -230,7 +313,28 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
             poly = [(box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3])]
         confidence = (0.9 if is_solid else 0.55) * (1.0 - 0.5 * bridged)
         result.append(PanelShape(polygon=poly, bbox=bbox_of(poly), confidence=confidence))
+        if is_solid:  # insets are drawn inside framed panels, and read after them
+            if dark is None:
+                dark = dark_lines(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), scale, (sw, sh))
+            result.extend(_insets(small, dark, like_bg, quad, min_area, scale, (w, h), rtl))
     return result
+
+
+def _insets(small: np.ndarray, dark: np.ndarray, paper: np.ndarray, quad: np.ndarray, min_area: float, scale: float,
+            size: tuple[int, int], rtl: bool) -> list[PanelShape]:
+    """Inset panels inside one framed panel (see ``panel_insets``), top to bottom, then
+    in the reading direction; framed captions are not panels."""
+    x0, y0, x1, y1 = quad_bounds(quad, dark.shape)
+    ref = min(dark.shape)
+    inside = quad_mask(quad, (y1 - y0, x1 - x0), (x0, y0))  # a slanted panel's box holds bits of others
+    rects = find_insets(dark[y0:y1, x0:x1] & inside, paper[y0:y1, x0:x1], min_area, max(3, round(0.015 * ref)))
+    shapes = []
+    for rx0, ry0, rx1, ry1 in sorted(rects, key=lambda r: (r[1], -r[0] if rtl else r[0])):
+        inset = np.array([[rx0, ry0], [rx1, ry0], [rx1, ry1], [rx0, ry1]], float) + (x0, y0)
+        if not _is_text_like(small, inset, ref * ref):
+            poly = _to_page(inset, scale, *size)
+            shapes.append(PanelShape(polygon=poly, bbox=bbox_of(poly), confidence=0.6))
+    return shapes
 
 
 def _overlap(box: list[float], bbox: tuple[int, int, int, int]) -> float:
