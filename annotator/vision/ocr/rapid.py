@@ -62,9 +62,9 @@ class RapidEngine(OcrEngine):
     @property
     def version(self) -> str:
         try:
-            return f"rapidocr {metadata.version('rapidocr')} PP-OCRv6-small"
+            return f"{metadata.version('rapidocr')} PP-OCRv6-small"
         except metadata.PackageNotFoundError:
-            return "missing"
+            return ""
 
     def check(self) -> None:
         try:

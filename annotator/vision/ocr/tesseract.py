@@ -47,9 +47,9 @@ def _tesseract_version() -> str:
     try:
         import pytesseract
 
-        return f"tesseract {pytesseract.get_tesseract_version()}"
+        return str(pytesseract.get_tesseract_version())
     except Exception:
-        return "missing"
+        return ""
 
 
 def debian_package(code: str) -> str:
