@@ -276,10 +276,12 @@ def segment(images, directory, number, series, direction, workers, db, as_json) 
 @click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", help="Language of the text.")
 @click.option("--engines", "list_engines", is_flag=True, help="List OCR engines, versions and languages.")
 @click.option("--workers", type=int, default=None, help="Processes to use (default: all cores).")
+@click.option("--timeout", type=float, default=300.0, show_default=True,
+              help="Seconds after which a page is given up (reported; the batch goes on).")
 @db_option
 @json_option
 @user_errors
-def ocr(images, directory, number, series, engine, lang, list_engines, workers, db, as_json) -> None:
+def ocr(images, directory, number, series, engine, lang, list_engines, workers, timeout, db, as_json) -> None:
     """Find and read balloons and captions: IMAGES, or a project's pages (resumable; Ctrl+C keeps what is done)."""
     from annotator.vision.ocr import EngineUnavailable, OcrError, describe_engines
 
@@ -302,7 +304,7 @@ def ocr(images, directory, number, series, engine, lang, list_engines, workers, 
         with open_project(directory, db) as project:
             pages = episode_page_ids(project, _episode_id(project, number, series))
             try:
-                report = ocr_pages(project, pages, engine=engine, lang=lang, workers=workers,
+                report = ocr_pages(project, pages, engine=engine, lang=lang, workers=workers, timeout=timeout,
                                    progress=progress_bar("Reading text", sys.stderr.isatty()))
             except KeyboardInterrupt:
                 raise click.ClickException("cancelled; pages finished so far are saved, run again to resume") from None

@@ -2,14 +2,16 @@
 
 Workers compute; the calling process stores each result in its own transaction as it
 arrives, so cancelling (or a crash) keeps every page finished so far and never leaves a page
-half-written. One page's failure is reported and the batch goes on.
+half-written. One page's failure, crash or time-out is reported and the batch goes on.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Iterator
 
 
@@ -28,20 +30,30 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+class PageCrashed(RuntimeError):
+    """The worker process died on this page (a crash in native code: OCR engine, decoder)."""
+
+
+class PageTimedOut(TimeoutError):
+    """The page took longer than the batch's per-page limit; its worker was stopped."""
+
+
 def map_pages(
     func: Callable[[Any], Any],
     tasks: Iterable[Any],
     *,
     workers: int | None = None,
     cancelled: Callable[[], bool] | None = None,
+    timeout: float | None = None,
 ) -> Iterator[tuple[Any, Any, BaseException | None]]:
     """Yield ``(task, result, error)`` as pages finish (not in input order).
 
-    ``func`` must be a picklable top-level function. With one worker, pages run in this
-    process (no start-up cost, easier debugging).
+    ``func`` must be a picklable top-level function. ``workers=1`` runs pages in this process
+    (no start-up cost, no isolation); otherwise each page runs in a worker process, and a page
+    whose worker crashes or exceeds ``timeout`` seconds is reported (``PageCrashed``,
+    ``PageTimedOut``) while the rest of the batch goes on in fresh workers.
     """
     tasks = list(tasks)
-    workers = min(workers or default_workers(), max(1, len(tasks)))
     if workers == 1:
         for task in tasks:
             if cancelled and cancelled():
@@ -51,26 +63,65 @@ def map_pages(
             except Exception as exc:  # reported per page; the batch goes on
                 yield task, None, exc
         return
+    yield from _pooled(func, tasks, min(workers or default_workers(), max(1, len(tasks))), cancelled, timeout)
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
     context = multiprocessing.get_context("spawn")  # fork is unsafe beside Qt and onnxruntime threads
     threads = max(1, default_workers() // workers)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(threads,))
-    pending: dict[Future, Any] = {}
-    queue = iter(tasks)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(threads,))
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    # The executor has no public way to stop a running call; its worker processes are killed.
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pooled(func, tasks, workers, cancelled, timeout):
+    """Keep exactly ``workers`` pages in flight, so a page's submit time is its start time.
+
+    When a worker dies, every page in flight fails with it; those pages are re-run one at a
+    time ("suspects") so only the page that really kills its worker is reported.
+    """
+    queue = list(reversed(tasks))
+    suspects: list = []
+    pool = _new_pool(workers)
+    pending: dict[Future, tuple[Any, float]] = {}
     try:
-        for task in queue:
-            pending[pool.submit(func, task)] = task
-            if len(pending) >= workers * 2:
-                break
-        while pending:
-            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+        while queue or suspects or pending:
             if cancelled and cancelled():
                 return
+            limit = 1 if suspects else workers
+            while len(pending) < limit and (suspects or queue):
+                task = suspects.pop() if suspects else queue.pop()
+                pending[pool.submit(func, task)] = (task, time.monotonic())
+            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            broken = False
             for future in done:
-                task = pending.pop(future)
+                task, _started = pending.pop(future)
                 error = future.exception()
-                yield task, (None if error else future.result()), error
-                following = next(queue, None)
-                if following is not None:
-                    pending[pool.submit(func, following)] = following
+                if isinstance(error, BrokenProcessPool):
+                    broken = True
+                    if limit == 1:
+                        yield task, None, PageCrashed("the worker process crashed on this page")
+                    else:
+                        suspects.append(task)
+                else:
+                    yield task, (None if error else future.result()), error
+            overdue = [f for f, (_, started) in pending.items() if timeout and time.monotonic() - started > timeout]
+            if overdue:
+                for future in overdue:
+                    task, _ = pending.pop(future)
+                    yield task, None, PageTimedOut(f"no result after {timeout:g} s; stopped")
+                queue.extend(task for task, _ in pending.values())  # innocent: run again
+                pending.clear()
+                broken = True
+            if broken:
+                suspects.extend(task for task, _ in pending.values())
+                pending.clear()
+                _kill(pool)
+                pool = _new_pool(workers)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        _kill(pool) if pending else pool.shutdown(wait=True, cancel_futures=True)

@@ -27,7 +27,8 @@ from annotator.core.reruns import drop_untouched, renumber
 from annotator.core.segmentation import owner_panel
 from annotator.vision.shapes import TextShape
 
-SAME_REGION = 0.3  # IoU above which a new reading is the same balloon as a kept region
+SAME_REGION = 0.3
+PAGE_TIMEOUT = 300.0  # seconds; a 1080x40,000 strip reads in well under a minute on two cores  # IoU above which a new reading is the same balloon as a kept region
 
 
 @dataclass
@@ -165,8 +166,12 @@ def ocr_pages(
     workers: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    timeout: float | None = PAGE_TIMEOUT,
 ) -> OcrReport:
-    """OCR many pages in worker processes, storing each page as soon as it is read."""
+    """OCR many pages in worker processes, storing each page as soon as it is read.
+
+    A page whose engine crashes or exceeds ``timeout`` seconds is reported; the rest go on.
+    """
     from annotator.vision.ocr import engine_fingerprint, get_engine
 
     name = project_engine(project, engine)
@@ -182,7 +187,8 @@ def ocr_pages(
             tasks.setdefault(key, []).append(page_id)
             names[page_id] = page.original_filename
     done = 0
-    for task, payload, error in map_pages(_ocr_task, list(tasks), workers=workers, cancelled=cancelled):
+    results = map_pages(_ocr_task, list(tasks), workers=workers, cancelled=cancelled, timeout=timeout)
+    for task, payload, error in results:
         for page_id in tasks[task]:
             if error is not None:
                 report.results.append(OcrResult(page_id, error=f"{error.__class__.__name__}: {error}"))

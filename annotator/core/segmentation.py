@@ -155,6 +155,7 @@ def segment_pages(
     workers: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    timeout: float | None = 120.0,
 ) -> BatchReport:
     """Segment many pages on all cores, storing each page as soon as it is done."""
     tasks = []
@@ -169,7 +170,8 @@ def segment_pages(
         by_path.setdefault((path, directions[page_id]), []).append(page_id)
     names = {pid: name for pid, _path, name in tasks}
     done = 0
-    for task, shapes, error in map_pages(_segment_task, list(by_path), workers=workers, cancelled=cancelled):
+    results = map_pages(_segment_task, list(by_path), workers=workers, cancelled=cancelled, timeout=timeout)
+    for task, shapes, error in results:
         for page_id in by_path[task]:
             if error is not None:
                 report.results.append(SegmentResult(page_id, error=str(error) or error.__class__.__name__))
