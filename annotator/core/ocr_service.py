@@ -27,8 +27,8 @@ from annotator.core.reruns import drop_untouched, renumber
 from annotator.core.segmentation import owner_panel
 from annotator.vision.shapes import TextShape
 
-SAME_REGION = 0.3
-PAGE_TIMEOUT = 300.0  # seconds; a 1080x40,000 strip reads in well under a minute on two cores  # IoU above which a new reading is the same balloon as a kept region
+SAME_REGION = 0.3  # IoU above which a new reading is the same balloon as a kept region
+PAGE_TIMEOUT = 300.0  # seconds; a 1080x40,000 strip reads in well under a minute on two cores
 
 
 @dataclass
