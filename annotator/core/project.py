@@ -7,6 +7,7 @@ byte-for-byte for citation, deduplicated, and never renamed under the database's
 from __future__ import annotations
 
 import json
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -91,6 +92,24 @@ class Project:
         self.close()
 
 
+STALE_TEMP_SECONDS = 3600
+
+
+def _sweep_interrupted_writes(root: Path) -> None:
+    """Remove temp files left by a crashed write; the database never references them.
+
+    Only old ones go: a fresh temp file may belong to another process importing right now.
+    """
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    for folder in ("media", "cache"):
+        for leftover in root.joinpath(folder).rglob(".tmp-*"):
+            try:
+                if leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
+            except OSError:
+                pass  # gone already, or not ours to remove
+
+
 def _db_url(root: Path, db: str | None) -> str:
     return db or f"sqlite:///{(root / DB_NAME).resolve()}"
 
@@ -133,6 +152,5 @@ def open_project(root: str | Path, db: str | None = None) -> Project:
         raise
     (root / "media").mkdir(exist_ok=True)
     (root / "cache").mkdir(exist_ok=True)
-    for leftover in list(root.joinpath("media").rglob(".tmp-*")) + list(root.joinpath("cache").rglob(".tmp-*")):
-        leftover.unlink(missing_ok=True)  # a write interrupted by a crash; never referenced by the database
+    _sweep_interrupted_writes(root)
     return Project(root, engine, backup)
