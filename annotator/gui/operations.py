@@ -39,10 +39,9 @@ def import_paths(ctx: AppContext, paths: list[str | Path], spec: EpisodeSpec | N
 def segment(ctx: AppContext, page_ids: list[int], on_done=None):
     from annotator.core.segmentation import segment_pages
 
-    direction = ctx.project.setting("direction", "") or None
-
     def work(control):
-        return segment_pages(ctx.project, page_ids, direction=direction, workers=1 if len(page_ids) == 1 else None,
+        # No direction given: each page's own, its episode's, series' or the project's setting applies.
+        return segment_pages(ctx.project, page_ids, workers=1 if len(page_ids) == 1 else None,
                              progress=control.progress, cancelled=control.cancelled)
 
     def done(report):

@@ -52,3 +52,20 @@ def test_segment_real_pages_in_project(page_project):
     strip_panels = annotate.page_data(page_project, strip).panels
     assert len(strip_panels) >= 3
     assert [p.y for p in strip_panels] == sorted(p.y for p in strip_panels)  # a strip reads top to bottom
+
+
+def test_reading_direction_falls_back_page_episode_series_project(page_project):
+    from annotator.core import models
+    from annotator.core.segmentation import page_direction
+
+    page = page_project.page_ids[0]
+    assert page_direction(page_project, page) == "auto"
+    page_project.set_setting("direction", "ltr")
+    assert page_direction(page_project, page) == "ltr"
+    with page_project.session() as s:
+        s.get(models.Series, 1).direction = "rtl"
+    assert page_direction(page_project, page) == "rtl"
+    with page_project.session() as s:
+        s.get(models.Episode, 1).direction = "ltr"
+        s.get(models.Page, page).direction = "rtl"
+    assert page_direction(page_project, page) == "rtl"
