@@ -100,6 +100,7 @@ def apply_theme(app: QApplication, theme: str) -> None:
 
 
 def remember(settings: QSettings, root: Path) -> None:
+    root = Path(root).resolve()  # a relative path would point elsewhere from the next working folder
     recent = [str(root)] + [p for p in (settings.value("recent", []) or []) if p != str(root)]
     settings.setValue("recent", recent[:RECENT_LIMIT])
 
@@ -166,20 +167,26 @@ def run(directory: str | Path | None, db: str | None = None, screenshot: str | P
     app = application()
     settings = settings or QSettings()
     apply_theme(app, str(settings.value("theme", "light")))
-    if directory is None:
-        recent = settings.value("recent", []) or []
-        directory = recent[0] if recent else QFileDialog.getExistingDirectory(None, "Open an annotator project")
-        if not directory:
-            return 1
     windows = Windows(settings, db)
-    try:
-        window = windows.open_window(directory)
-    except ProjectError as exc:
-        if screenshot is not None:
-            print(f"error: {exc}", file=sys.stderr)
-        else:
-            QMessageBox.critical(None, "Cannot open project", str(exc))
-        return 1
+    candidates = [directory] if directory is not None else [p for p in settings.value("recent", []) or []
+                                                            if Path(p).is_dir()][:1]
+    window = None
+    while window is None:
+        if not candidates:
+            if screenshot is not None:
+                print("error: no project given and no recent project to open", file=sys.stderr)
+                return 1
+            chosen = QFileDialog.getExistingDirectory(None, "Open an annotator project")
+            if not chosen:
+                return 1
+            candidates = [chosen]
+        try:
+            window = windows.open_window(candidates.pop(0))
+        except ProjectError as exc:
+            if screenshot is not None:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            QMessageBox.critical(None, "Cannot open project", str(exc))  # then let the user pick another
     if screenshot is not None:
         wait_for_image(window)
         window.grab().save(str(screenshot))
