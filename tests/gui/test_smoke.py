@@ -31,3 +31,17 @@ def test_run_screenshot_is_not_blank(qtbot, demo_dir, settings, tmp_path):
     assert image.width() > 800
     colours = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 37)}
     assert len(colours) > 12  # page art, not an empty grey canvas
+
+
+def test_run_without_directory_opens_the_first_recent_project_that_still_exists(qtbot, demo_dir, settings, tmp_path,
+                                                                                 monkeypatch):
+    from annotator.gui.app import run
+
+    monkeypatch.chdir(demo_dir.parent)
+    settings.setValue("recent", [str(tmp_path / "deleted-project"), demo_dir.name])  # a relative, older entry
+    assert run(demo_dir.name, screenshot=tmp_path / "a.png", settings=settings) == 0
+    recent = settings.value("recent")
+    assert recent[0] == str(demo_dir.resolve())  # remembered absolutely, whatever the working folder
+    monkeypatch.chdir(tmp_path)
+    assert run(None, screenshot=tmp_path / "b.png", settings=settings) == 0
+    assert QImage(str(tmp_path / "b.png")).width() > 800
