@@ -140,6 +140,36 @@ def test_drawn_page_other_font_and_sizes(engines, drawn_page):
     assert by_text[norm("Where is the old bridge?")].lang == "en"
 
 
+def test_thought_balloon_is_told_from_speech(engines):
+    """A cloud outline (overlapping bumps, trailing circles) is a thought, read like any balloon."""
+    import math
+    from pathlib import Path
+
+    from PIL import ImageDraw, ImageFont
+
+    font_path = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    if not font_path.exists():
+        pytest.skip("Noto CJK font missing: apt-get install fonts-noto-cjk")
+    img = Image.new("RGB", (900, 700), (190, 215, 235))
+    d = ImageDraw.Draw(img)
+    d.rectangle([10, 10, 890, 690], outline=(0, 0, 0), width=5)
+    cx, cy, rx, ry, bumps = 450, 300, 230, 150, 14
+    centres = [(cx + rx * math.cos(2 * math.pi * i / bumps), cy + ry * math.sin(2 * math.pi * i / bumps))
+               for i in range(bumps)]
+    for x, y in centres:
+        d.ellipse([x - 62, y - 62, x + 62, y + 62], fill="white", outline="black", width=4)
+    for x, y in centres:
+        d.ellipse([x - 58, y - 58, x + 58, y + 58], fill="white")
+    d.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], fill="white")
+    for x, y, r in [(300, 520, 22), (260, 575, 14), (235, 615, 9)]:
+        d.ellipse([x - r, y - r, x + r, y + r], fill="white", outline="black", width=3)
+    font = ImageFont.truetype(str(font_path), 36)
+    d.text((cx, cy - 25), "他们真的是测绘队吗？", font=font, fill="black", anchor="mm")
+    d.text((cx, cy + 25), "我得再看看。", font=font, fill="black", anchor="mm")
+    shapes = read_page(np.asarray(img), engines["rapidocr"])
+    assert [(s.kind, norm(s.text)) for s in shapes] == [("thought", norm("他们真的是测绘队吗？我得再看看。"))]
+
+
 @pytest.mark.parametrize("engine_name", ["rapidocr", "tesseract"])
 def test_blank_pages_have_no_regions(engines, engine_name):
     engine = engines[engine_name]
