@@ -6,27 +6,10 @@ import threading
 
 from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication
+from pointer import drag, mouse
 
 from annotator.core import annotate, coding
 from annotator.gui.canvas.tools import Tool
-
-
-def mouse(view, kind, point, held=True):
-    from PySide6.QtGui import QMouseEvent
-
-    pos = QPointF(view.mapFromScene(QPointF(*point)))
-    button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton
-    buttons = Qt.MouseButton.LeftButton if held else Qt.MouseButton.NoButton
-    QApplication.sendEvent(view.viewport(), QMouseEvent(kind, pos, view.viewport().mapToGlobal(pos), button, buttons,
-                                                        Qt.KeyboardModifier.NoModifier))
-
-
-def drag(view, points):
-    mouse(view, QEvent.Type.MouseButtonPress, points[0])
-    for p in points[1:]:
-        mouse(view, QEvent.Type.MouseMove, p)
-    mouse(view, QEvent.Type.MouseButtonRelease, points[-1], held=False)
 
 
 def test_draw_rect_polygon_region_then_move_resize_delete_and_undo(qtbot, window):
