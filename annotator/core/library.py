@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from annotator.core import models
+from annotator.core.database import ProjectError
 from annotator.core.project import Project
 
 
@@ -164,3 +165,13 @@ def summary(project: Project) -> dict:
             for se in library(project)
         ],
     }
+
+
+def scope_episode_ids(project: Project, episode_id: int | None = None, series: str | None = None) -> list[int]:
+    """Episode ids in library order: one episode, one series' episodes, or all of them."""
+    if episode_id is not None:
+        return [episode_id]
+    ids = [ep.id for se in library(project) if series is None or se.name == series for ep in se.episodes]
+    if series is not None and not ids:
+        raise ProjectError(f"no series named {series!r} (or it has no episodes)")
+    return ids
