@@ -24,7 +24,7 @@ run: deps demo
 	$(VENV)/bin/annotator gui $(DEMO)
 
 test: deps
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider
+	ANNOTATOR_TEST_PG="$$(bash packaging/start-test-postgres.sh)" QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider
 
 bench: deps
 	$(PY) benchmarks/import.py

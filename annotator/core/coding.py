@@ -27,12 +27,18 @@ def _target_column(kind: str):
 
 def add_coding(project: Project, motif_id: int, target: tuple[str, int], coder_id: int | None = None,
                memo: str = "") -> int:
-    """Tag a target with a motif; tagging twice returns the existing coding."""
+    """Tag a target with a motif for one coder; the same coder tagging twice gets the existing coding.
+
+    Two coders tagging the same target with the same motif make two codings: agreement between
+    coders is measured on exactly these independent judgements.
+    """
     kind, target_id = target
     column = _target_column(kind)
     with project.session() as s:
         get_row(s, models.Motif, motif_id)
-        existing = s.exec(select(models.Coding).where(models.Coding.motif_id == motif_id, column == target_id)).first()
+        same_coder = models.Coding.coder_id.is_(None) if coder_id is None else models.Coding.coder_id == coder_id
+        existing = s.exec(select(models.Coding).where(models.Coding.motif_id == motif_id, column == target_id,
+                                                      same_coder)).first()
         if existing is not None:
             return existing.id
         coding = models.Coding(motif_id=motif_id, coder_id=coder_id, memo=memo, **{f"{kind}_id": target_id})
