@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import SQLModel, select
 
 from annotator.core import geometry, models
-from annotator.core.project import Project
+from annotator.core.project import Conflict, Project
 
 TABLES: dict[str, type[SQLModel]] = {
     "panel": models.Panel,
@@ -30,10 +30,6 @@ REGION_FIELDS = {"text", "translation", "kind", "lang", "vertical", "speaker_id"
 
 class NotFound(LookupError):
     pass
-
-
-class Conflict(RuntimeError):
-    """The row changed since the caller read it (another coder, or another window)."""
 
 
 @dataclass
@@ -138,9 +134,9 @@ def set_panel_polygon(project: Project, panel_id: int, polygon, expected_version
         s.add(panel)
 
 
-def set_panel_memo(project: Project, panel_id: int, memo: str) -> None:
+def set_panel_memo(project: Project, panel_id: int, memo: str, expected_version: int | None = None) -> None:
     with project.session() as s:
-        panel = get_row(s, models.Panel, panel_id)
+        panel = get_row(s, models.Panel, panel_id, expected_version)
         panel.memo = memo
         s.add(panel)
 
