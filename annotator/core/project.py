@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from annotator.core import models
+from annotator.core import changes, models  # noqa: F401  (changes: every commit on a server notifies)
 from annotator.core.database import ProjectError, make_engine, prepare_schema
 
 DB_NAME = "project.db"

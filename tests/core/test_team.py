@@ -122,3 +122,27 @@ def test_cli_demo_and_info_on_the_server(pg_url, tmp_path):
     assert data["database"].startswith("postgresql")
     assert [e["number"] for e in data["series"][0]["episodes"]] == [1, 2, 3]
     assert sum(e["pages"] for e in data["series"][0]["episodes"]) == 6
+
+
+def test_the_watcher_hears_another_coders_commit(team):
+    from annotator.core.changes import ChangeWatcher
+
+    watcher = ChangeWatcher(team)
+    try:
+        assert watcher.poll() == []
+        other = ("from annotator.core import annotate\nfrom annotator.core.project import open_project\n"
+                 f"with open_project({str(team.root)!r}, {team.db!r}) as p:\n"
+                 f"    annotate.set_panel_memo(p, {team.panel_id}, 'seen?')\n")
+        subprocess.run([sys.executable, "-c", other], check=True, env=_env(), timeout=120)
+        changes = watcher.poll(timeout=5.0)
+        assert len(changes) == 1
+        if team.db:  # PostgreSQL says which page and table; SQLite only that something changed
+            assert changes[0].pages == {team.page_id} and "panel" in changes[0].tables
+        else:
+            assert changes[0].pages is None
+        assert watcher.poll() == []  # reported once
+        annotate.set_panel_memo(team, team.panel_id, "my own edit")
+        if team.db:
+            assert watcher.poll(timeout=0.5) == []  # a window does not reload for its own edits
+    finally:
+        watcher.close()
