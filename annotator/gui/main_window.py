@@ -39,6 +39,7 @@ class MainWindow(QMainWindow):
         self.codebook = CodebookDock(ctx, self.editor, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.codebook)
         self.characters = None
+        self.agreement = None
         self.history = QDockWidget("Undo history", self)
         self.history.setObjectName("history")
         self.history.setWidget(QUndoView(ctx.undo))
@@ -138,6 +139,8 @@ class MainWindow(QMainWindow):
             self.action(f"tag_{digit}", f"Tag with motif {digit}", lambda d=digit: self.codebook.tag_shortcut(d),
                         digit, code)
         self.action("tag", "Tag with the &selected motif", self.codebook.tag_current, "Ctrl+T", code)
+        code.addSeparator()
+        self.action("agreement", "&Agreement between coders…", self.show_agreement, "Ctrl+Shift+K", code)
 
         help_menu = bar.addMenu("&Help")
         self.action("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, "F1", help_menu)
@@ -244,6 +247,22 @@ class MainWindow(QMainWindow):
             self.characters = CharactersDialog(self.ctx, self.editor, self)
         self.characters.show()
         self.characters.raise_()
+
+    def show_agreement(self) -> None:
+        from annotator.gui.agreement import AgreementDialog
+
+        if self.agreement is None:
+            self.agreement = AgreementDialog(self.ctx, self)
+            self.agreement.openUnitRequested.connect(self.open_unit)
+        self.agreement.show()
+        self.agreement.raise_()
+
+    def open_unit(self, page_id: int, kind: str, unit_id: int) -> None:
+        """Show a page with one panel or region selected (from the agreement dialog)."""
+        self.editor.open_page(page_id)
+        self.editor.view.select([(kind, unit_id)])
+        self.raise_()
+        self.activateWindow()
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         rows = [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text().replace("&", ""))
