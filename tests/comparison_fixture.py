@@ -41,6 +41,26 @@ def _ocr(project, page_id, boxes):
     return [r.id for r in annotate.page_data(project, page_id).regions]
 
 
+def template(tmp_path_factory) -> tuple[Path, dict]:
+    """Build the project once per session; tests work on copies (see ``copy``)."""
+    from annotator.core.project import init_project
+
+    base = tmp_path_factory.mktemp("comparison")
+    with init_project(base / "proj") as project:
+        ids = build(project, base / "images")
+    return base / "proj", ids
+
+
+def copy(source: Path, target: Path):
+    """An open project on a fresh copy of the template."""
+    import shutil
+
+    from annotator.core.project import open_project
+
+    shutil.copytree(source, target)
+    return open_project(target)
+
+
 def build(project, folder: Path) -> dict:
     """Fill ``project``; returns the ids the tests need by letter and name."""
     folder.mkdir(parents=True, exist_ok=True)

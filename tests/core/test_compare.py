@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from comparison_fixture import build
+from comparison_fixture import copy, template
 
 from annotator.core import annotate, coding, compare
 
 
+@pytest.fixture(scope="session")
+def coded_template(tmp_path_factory):
+    return template(tmp_path_factory)
+
+
 @pytest.fixture
-def coded(project, tmp_path):
-    project.ids = build(project, tmp_path / "images")
-    return project
+def coded(coded_template, tmp_path):
+    root, ids = coded_template
+    with copy(root, tmp_path / "proj") as project:
+        project.ids = ids
+        yield project
 
 
 def s_episodes(p, *keys):
