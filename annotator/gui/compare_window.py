@@ -145,7 +145,7 @@ def _timeline_chart(result: dict, colours: dict[str, str]) -> QChart:
         date = f"\n{info['published_on']}" if info["published_on"] else ""
         x_axis.append(f"Ep. {info['key']}{date}", order[info["key"]])
     x_axis.setRange(-0.5, max(len(order) - 0.5, 0.5))
-    for i, row in enumerate(rows):
+    for i, row in reversed(list(enumerate(rows))):  # a category axis takes its labels bottom-up
         y = len(rows) - 1 - i
         colour = QColor(colours.get(row["name"], "#2e86c1") if row["kind"] == "motif" else "#34495e")
         line, dots = QLineSeries(), QScatterSeries()
