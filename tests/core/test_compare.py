@@ -172,3 +172,48 @@ def test_csv_table_has_a_row_per_motif_and_measure(coded):
     for by in compare.BY:
         rows = compare.table(compare.compare(coded, by, series="S"), by)
         assert len(rows) > 1 and all(isinstance(r, list) for r in rows)
+
+
+def test_matrix_on_the_coded_demo_equals_a_count_of_its_seed(demo_template):
+    """The demo's coding.yaml, counted by hand per episode (pages are epNN/...), with parent
+    motifs summing their children as in the codebook."""
+    import yaml
+
+    from annotator.core.project import open_project
+    from annotator.core.seeds import SEEDS_DIR
+
+    seed = yaml.safe_load((SEEDS_DIR / "demo" / "coding.yaml").read_text(encoding="utf-8"))
+    book = yaml.safe_load((SEEDS_DIR / "codebook.yaml").read_text(encoding="utf-8"))
+    expected: dict[str, dict[str, dict[int, int]]] = {"all": {}, "Lin": {}, "Morgan": {}}
+
+    def tally(episode: int, tags: dict) -> None:
+        for coder, names in (tags or {}).items():
+            for name in names:
+                for key in ("all", coder):
+                    row = expected[key].setdefault(name, {1: 0, 2: 0, 3: 0})
+                    row[episode] += 1
+
+    for number, entry in seed["episodes"].items():
+        tally(int(number), entry.get("tags"))
+    for image, page in seed["pages"].items():
+        episode = int(image.split("/")[0][2:])
+        for entry in list((page.get("panels") or {}).values()) + list((page.get("balloons") or {}).values()):
+            tally(episode, entry.get("tags"))
+    for top in book["motifs"]:
+        for counts in expected.values():
+            children = [counts.get(c["name"], {1: 0, 2: 0, 3: 0}) for c in top.get("children", [])]
+            counts[top["name"]] = {e: counts.get(top["name"], {}).get(e, 0) + sum(c[e] for c in children)
+                                   for e in (1, 2, 3)}
+
+    with open_project(demo_template) as demo:
+        for key, counts in expected.items():
+            m = compare.motif_matrix(demo, coder=None if key == "all" else key)
+            assert m["episodes"] == [1, 2, 3]
+            for motif in m["motifs"]:
+                assert m["counts"][motif] == counts.get(motif, {1: 0, 2: 0, 3: 0}), (key, motif)
+        assert compare.motif_matrix(demo)["counts"]["Threat actors"][1] > 0
+        speech = compare.speech_share(demo)
+        for ep in speech["episodes"]:
+            assert sum(speech["char_share"][c][ep] for c in speech["characters"]) == pytest.approx(1.0)
+        co = compare.cooccurrence(demo)
+        assert all(co["counts"][a][b] == co["counts"][b][a] for a in co["motifs"] for b in co["motifs"])
