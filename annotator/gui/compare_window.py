@@ -223,6 +223,11 @@ class ComparisonWindow(QMainWindow):
         self.panels = QListWidget()
         self.panels.setViewMode(QListWidget.ViewMode.IconMode)
         self.panels.setIconSize(QSize(120, 120))
+        self.panels.setGridSize(QSize(150, 150))  # thumbnails arrive later; a fixed grid keeps them apart
+        self.panels.setMovement(QListWidget.Movement.Static)
+        blank = QPixmap(120, 90)
+        blank.fill(QColor("#e5e7e9"))
+        self._placeholder = QIcon(blank)
         self.panels.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.panels.setMinimumHeight(170)
         lower = QWidget()
@@ -351,7 +356,7 @@ class ComparisonWindow(QMainWindow):
                 text = f"page {t['page_index'] + 1}"
             else:
                 text = f"p. {t['page_index'] + 1} · panel {t['panel_order'] + 1}"
-            item = QListWidgetItem(text)
+            item = QListWidgetItem(self._placeholder, text)
             item.setData(Qt.ItemDataRole.UserRole, (t["page_id"], t["panel_id"]))
             self.panels.addItem(item)
             if t["media_path"]:

@@ -121,3 +121,28 @@ def test_exports_write_real_csv_png_and_svg(qtbot, coded_window, wait_jobs, tmp_
     if keep:
         for kind in ("motif", "speech", "timeline"):
             shutil.copy(tmp_path / f"{kind}.png", os.path.join(keep, f"compare-export-{kind}.png"))
+
+
+def test_screenshot_on_the_coded_demo(qtbot, window, wait_jobs, tmp_path):
+    """The README's resources/compare.png (kept with ANNOTATOR_SHOTS=<folder>)."""
+    from annotator.gui.app import cjk_family
+
+    assert cjk_family() is not None, "a CJK font is installed, so motif names render without tofu"
+    cmp = show(qtbot, window, wait_jobs)
+    cmp.resize(1400, 900)
+    click_cell(qtbot, cmp, "Disguise as lost hikers", 1)
+    assert cmp.panels.count() >= 3
+    wait_jobs(window)
+    qtbot.wait(100)
+    path = tmp_path / "compare.png"
+    cmp.grab().save(str(path))
+    image = QImage(str(path))
+    assert image.width() >= 1400
+    keep = os.environ.get("ANNOTATOR_SHOTS")
+    if keep:
+        os.makedirs(keep, exist_ok=True)
+        shutil.copy(path, os.path.join(keep, "compare.png"))
+        for tab, name in ((1, "compare-speech.png"), (2, "compare-timeline.png")):
+            cmp.tabs.setCurrentIndex(tab)
+            qtbot.wait(100)
+            cmp.grab().save(os.path.join(keep, name))
