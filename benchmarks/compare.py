@@ -23,11 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select
 
-from annotator.core import compare, models  # noqa: E402
-from annotator.core.project import init_project, open_project  # noqa: E402
-from annotator.core.seeds import load_codebook  # noqa: E402
+from annotator.core import compare, models
+from annotator.core.project import init_project, open_project
+from annotator.core.seeds import load_codebook
 
 PAGES, PANELS, REGIONS, CODINGS = 5, 6, 20, 3
 

@@ -109,7 +109,7 @@ def build(project, folder: Path) -> dict:
     annotate.update_region(project, r2, speaker_id=smith, text="境外 组织")  # correction wins: 4 characters
     annotate.update_region(project, r5, speaker_id=wang)
     annotate.update_region(project, r6, speaker_id=wang, text="谢谢")
-    ids["regions"] = dict(r1=r1, r2=r2, r3=r3, r4=r4, r5=r5, r6=r6, r7=r7)
+    ids["regions"] = {"r1": r1, "r2": r2, "r3": r3, "r4": r4, "r5": r5, "r6": r6, "r7": r7}
 
     threat = coding.create_motif(project, "Threat", name_zh="威胁")
     agents = coding.create_motif(project, "Agents", parent_id=threat, name_zh="境外间谍")
@@ -117,7 +117,8 @@ def build(project, folder: Path) -> dict:
     response = coding.create_motif(project, "Response", name_zh="应对")
     other = coding.create_motif(project, "Other")
     unused = coding.create_motif(project, "Unused")
-    ids["motifs"] = dict(Threat=threat, Agents=agents, Spying=spying, Response=response, Other=other, Unused=unused)
+    ids["motifs"] = {"Threat": threat, "Agents": agents, "Spying": spying, "Response": response, "Other": other,
+                     "Unused": unused}
 
     lin, morgan = project.coder("Lin"), project.coder("Morgan")
     for motif, target, coder in (

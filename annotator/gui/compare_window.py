@@ -11,15 +11,34 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCharts import (
-    QBarCategoryAxis, QBarSet, QCategoryAxis, QChart, QChartView, QLineSeries, QScatterSeries, QStackedBarSeries,
+    QBarCategoryAxis,
+    QBarSet,
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QScatterSeries,
+    QStackedBarSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMainWindow, QPushButton,
-    QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from annotator.core import compare
@@ -58,11 +77,11 @@ class MatrixModel(QAbstractTableModel):
         self.measure = measure or self.measure
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() or not self.result else len(self.result["motifs"])
+    def rowCount(self, parent: QModelIndex | None = None) -> int:
+        return 0 if (parent is not None and parent.isValid()) or not self.result else len(self.result["motifs"])
 
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() or not self.result else len(self.result["episodes"])
+    def columnCount(self, parent: QModelIndex | None = None) -> int:
+        return 0 if (parent is not None and parent.isValid()) or not self.result else len(self.result["episodes"])
 
     def value(self, row: int, column: int):
         r = self.result

@@ -10,7 +10,7 @@ from comparison_fixture import template
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from annotator.core import coding, compare
+from annotator.core import compare
 
 
 @pytest.fixture(scope="module")
