@@ -48,8 +48,8 @@ from annotator.gui.context import AppContext
 REFRESH_KINDS = {"coding", "appearance", "region", "character", "motif", "library", "panel", "page"}
 HOT = QColor("#c0392b")
 TABS = ("motif", "speech", "timeline")  # what each tab shows, in tab order
-SPEAKER_COLOURS = ["#2e86c1", "#c0392b", "#27ae60", "#8e44ad", "#d68910", "#16a085", "#7f8c8d", "#d35400",
-                   "#2c3e50", "#b03a2e"]
+SPEAKER_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+                   "#9c755f", "#2c3e50"]  # Tableau 10, minus its grey (kept for "no speaker")
 
 
 def heat(value: float) -> QColor:
@@ -70,11 +70,14 @@ class MatrixModel(QAbstractTableModel):
         super().__init__(parent)
         self.result: dict | None = None
         self.measure = "counts"
+        self.top = 1.0  # the largest value shown: the colour scale's red end
 
     def load(self, result: dict | None, measure: str | None = None) -> None:
         self.beginResetModel()
         self.result = result
         self.measure = measure or self.measure
+        values = [v for row in result[self.measure].values() for v in row.values()] if result else []
+        self.top = max(values, default=0) or 1
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | None = None) -> int:
@@ -87,10 +90,6 @@ class MatrixModel(QAbstractTableModel):
         r = self.result
         return r[self.measure][r["motifs"][row]][r["episodes"][column]]
 
-    def _max(self) -> float:
-        values = [v for row in self.result[self.measure].values() for v in row.values()]
-        return max(values, default=0) or 1
-
     def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not self.result:
             return None
@@ -100,9 +99,9 @@ class MatrixModel(QAbstractTableModel):
                 return ""
             return f"{value:.0%}" if self.measure == "shares" else str(value)
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(heat(value / self._max()))
+            return QBrush(heat(value / self.top))
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor("white" if value / self._max() > 0.55 else "black"))
+            return QBrush(QColor("white" if value / self.top > 0.55 else "black"))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -180,6 +179,10 @@ def _timeline_chart(result: dict, colours: dict[str, str]) -> QChart:
             chart.addSeries(series)
         y_axis.append(("◆ " if row["kind"] == "character" else "") + row["label"], y)
     y_axis.setRange(-0.5, max(len(rows) - 0.5, 0.5))
+    font = y_axis.labelsFont()
+    font.setPointSizeF(max(6.0, min(font.pointSizeF(), 420 / max(len(rows), 1) / 1.6)))
+    y_axis.setLabelsFont(font)
+    y_axis.setTruncateLabels(False)
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
     for series in chart.series():
@@ -204,6 +207,9 @@ class ComparisonWindow(QMainWindow):
         self.episodes = QLineEdit()
         self.episodes.setPlaceholderText("all, or e.g. 1-12")
         self.coder = QComboBox()
+        for combo in (self.series, self.coder):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.measure = QComboBox()
         self.measure.addItem("Codings", "counts")
         self.measure.addItem("Panels", "panels")
@@ -229,6 +235,7 @@ class ComparisonWindow(QMainWindow):
         self.table.setModel(self.model)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setDefaultSectionSize(64)
+        self.table.verticalHeader().setDefaultSectionSize(24)
         self.speech_view = QChartView()
         self.timeline_view = QChartView()
         for view in (self.speech_view, self.timeline_view):
@@ -258,6 +265,8 @@ class ComparisonWindow(QMainWindow):
         split.addWidget(self.tabs)
         split.addWidget(lower)
         split.setStretchFactor(0, 3)
+        split.setSizes([640, 190])
+        self.tabs.currentChanged.connect(lambda tab: lower.setVisible(TABS[tab] == "motif"))
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(bar)
@@ -335,7 +344,6 @@ class ComparisonWindow(QMainWindow):
         self.error.hide()
         self.results = results
         self.model.load(results["motif"], self.measure.currentData())
-        self.table.resizeColumnToContents(0) if self.model.columnCount() else None
         self._draw_speech()
         colours = {m["key"]: m["colour"] for m in results["motif"]["motif_info"]}
         labels = {m["key"]: f"{m['name_zh']} {m['name']}".strip() if m["name_zh"] else m["key"]
