@@ -336,12 +336,13 @@ class PanelImages:
         part = img.crop((x, y, x + w, y + h))
         scale = min(1.0, self.max_width / w, (max_height / h) if max_height else 1.0)
         if scale < 1.0:
-            part = part.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.LANCZOS)
+            part = part.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.LANCZOS,
+                               reducing_gap=2.0)
         return part
 
     def jpeg(self, page: Page, bbox: tuple[int, int, int, int], max_height: int | None = None) -> bytes:
         buf = io.BytesIO()
-        self.crop(page, bbox, max_height).convert("RGB").save(buf, "JPEG", quality=self.quality, optimize=True)
+        self.crop(page, bbox, max_height).convert("RGB").save(buf, "JPEG", quality=self.quality)
         return buf.getvalue()
 
     def release(self) -> None:
