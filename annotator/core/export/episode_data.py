@@ -34,6 +34,7 @@ class Tag:
     colour: str
     coder: str
     memo: str
+    created_at: datetime
     updated_at: datetime
 
 
@@ -190,7 +191,7 @@ class Codebook:
     def tag(self, coding: models.Coding) -> Tag:
         motif = self.motifs[coding.motif_id]
         return Tag(coding.id, motif.id, self.path(motif.id), motif.name_zh, motif.colour,
-                   self.coders.get(coding.coder_id, ""), coding.memo, coding.updated_at)
+                   self.coders.get(coding.coder_id, ""), coding.memo, coding.created_at, coding.updated_at)
 
 
 def _bbox(row) -> tuple[int, int, int, int]:
