@@ -23,7 +23,7 @@ from annotator import __version__
 from annotator.core import models
 from annotator.core.export import ExportError, ExportFormat, Options, Progress, Scope, register, write_file
 from annotator.core.export import comparison
-from annotator.core.export.episode_data import Codebook, Episode, PanelImages, gather, panel_boxes
+from annotator.core.export.episode_data import Codebook, Episode, PanelImages, gather, grouped, panel_boxes
 from annotator.core.library import scope_episode_ids
 from annotator.core.project import Project
 
@@ -59,6 +59,7 @@ def environment(markdown: bool = False) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["code"] = _code
+    env.filters["grouped"] = grouped
     env.globals["hd"] = lambda n: Markup("#" * n)
     return env
 
