@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 import tempfile
 from datetime import datetime, timezone
@@ -29,6 +30,7 @@ from annotator.core.project import Project
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "resources" / "templates"
 
+_COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 _MD_SPECIAL = {c: "\\" + c for c in "\\`*_[]{}#+!|~"}
 _MD_SPECIAL.update({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "", "\n": "<br>"})
 _MD_TABLE = str.maketrans(_MD_SPECIAL)
@@ -48,6 +50,11 @@ def _code(value) -> Markup:
     return Markup(str(value).replace("`", "'").replace("\n", " "))
 
 
+def _colour(value) -> str:
+    """A motif colour for a style attribute: only ``#rgb``/``#rrggbb`` forms get through (no CSS injection)."""
+    return value if isinstance(value, str) and _COLOUR.fullmatch(value) else "#888888"
+
+
 def environment(markdown: bool = False) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -60,6 +67,8 @@ def environment(markdown: bool = False) -> Environment:
     )
     env.filters["code"] = _code
     env.filters["grouped"] = grouped
+    env.filters["colour"] = _colour
+    env.filters["weblink"] = lambda url: bool(url) and url.lower().startswith(("http://", "https://"))
     env.globals["hd"] = lambda n: Markup("#" * n)
     return env
 
