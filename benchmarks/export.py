@@ -122,7 +122,9 @@ def measure(project: Path, fmt: str, episodes: str, out: Path, repeat: int) -> d
     runs = []
     for _ in range(repeat):
         done = subprocess.run([sys.executable, __file__, "--child", "--project", str(project), "--format", fmt,
-                               "--episodes", episodes, "--out", str(out)], capture_output=True, text=True, check=True)
+                               "--episodes", episodes, "--out", str(out)], capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"{fmt} export failed:\n{done.stderr}")
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     best = min(runs, key=lambda r: r["wall"])
     best["rss_mb"] = max(r["rss_mb"] for r in runs)
