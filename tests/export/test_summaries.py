@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from annotator.core import models
 from annotator.core.export import Options, Scope, export
+
 HOSTILE = "<script>alert(1)</script>"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import subprocess
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from fpdf import FPDF
@@ -49,14 +49,15 @@ def _face_index(path: Path, wanted: str) -> int | None:
     return 0 if TTFont(str(path), lazy=True)["name"].getDebugName(4) == wanted else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def cjk_font() -> tuple[str, int]:
     """File and face index of Noto Sans CJK SC Regular."""
     wanted = "Noto Sans CJK SC"
     names = ["NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Regular.ttf"]
     candidates = [d / n for d in FONT_DIRS for n in names]
     try:
-        found = subprocess.run(["fc-match", "-f", "%{file}", wanted], capture_output=True, text=True, timeout=10)
+        found = subprocess.run(["fc-match", "-f", "%{file}", wanted], capture_output=True, text=True,
+                               timeout=10, check=False)
         if found.returncode == 0 and found.stdout:
             candidates.append(Path(found.stdout.strip()))
     except (OSError, subprocess.SubprocessError):

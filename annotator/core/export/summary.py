@@ -22,8 +22,7 @@ from sqlmodel import select
 
 from annotator import __version__
 from annotator.core import models
-from annotator.core.export import ExportError, ExportFormat, Options, Progress, Scope, register, write_file
-from annotator.core.export import comparison
+from annotator.core.export import ExportError, ExportFormat, Options, Progress, Scope, comparison, register, write_file
 from annotator.core.export.episode_data import Codebook, Episode, PanelImages, gather, grouped, panel_boxes
 from annotator.core.library import scope_episode_ids
 from annotator.core.project import Project
@@ -143,9 +142,10 @@ def _data_uri(_ep, _page, _index, jpeg: bytes) -> Markup:
     return Markup("data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii"))
 
 
-def html_document(project: Project, ids: list[int], options: Options = Options(), progress: Progress | None = None) -> str:
+def html_document(project: Project, ids: list[int], options: Options | None = None,
+                  progress: Progress | None = None) -> str:
     """The HTML summary as a string (the GUI previews it without writing a file)."""
-    return render(project, ids, options, False, _data_uri, progress)
+    return render(project, ids, options or Options(), False, _data_uri, progress)
 
 
 def write_html(project: Project, scope: Scope, out: Path, options: Options, progress: Progress | None) -> list[Path]:
