@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -56,9 +57,17 @@ class ExportDialog(QDialog):
             if current_episode is not None and self.scope.itemData(i)[0] == (current_episode,):
                 self.scope.setCurrentIndex(i)
         self.format = QComboBox()
+        self.carries = {}
         for fmt in exporters.formats().values():
-            self.format.addItem(f"{fmt.name} — {fmt.carries}", fmt.name)
-            self.format.setItemData(self.format.count() - 1, fmt.carries, 3)  # tooltip
+            self.format.addItem(fmt.name, fmt.name)
+            self.format.setItemData(self.format.count() - 1, fmt.carries, Qt.ItemDataRole.ToolTipRole)
+            self.carries[fmt.name] = f"{fmt.carries} ({fmt.version})"
+        self.format.setCurrentIndex(max(0, self.format.findData("html")))
+        self.about = QLabel()
+        self.about.setWordWrap(True)
+        for combo in (self.scope, self.format):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(24)
         self.paper = QComboBox()
         self.paper.addItem("A4", "a4")
         self.paper.addItem("Letter", "letter")
@@ -74,6 +83,7 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Export", self.scope)
         form.addRow("Format", self.format)
+        form.addRow("", self.about)
         form.addRow("Paper", self.paper)
         form.addRow("", self.bom)
         form.addRow("", self.stamp)
@@ -100,7 +110,7 @@ class ExportDialog(QDialog):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.preview)
-        splitter.setSizes([420, 680])
+        splitter.setSizes([380, 720])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -124,6 +134,7 @@ class ExportDialog(QDialog):
 
     def _format_changed(self) -> None:
         name = self.format.currentData()
+        self.about.setText(self.carries[name])
         self.paper.setEnabled(name == "pdf")
         self.bom.setEnabled(name.endswith("csv"))
         self.scope.setEnabled(name != "archive")  # an archive always holds the whole project
