@@ -155,10 +155,11 @@ def main() -> None:
         for label, episode in ids.items():
             for fmt in ("html", "pdf"):
                 r = measure(tmp / "summaries" / "proj", fmt, str(episode), tmp / f"out.{fmt}", args.repeat)
-                ok = "ok" if r["wall"] < 5 and r["rss_mb"] < 1024 else "OVER GOAL"
+                verdict = ", ".join(f"{what} {'ok' if value else 'OVER'}" for what, value in
+                                    (("wall", r["wall"] < 5), ("CPU", r["cpu"] < 5), ("memory", r["rss_mb"] < 1024)))
                 print(f"{fmt:4} summary, {label:17}: {r['wall']:.2f} s wall (min of {args.repeat}), "
                       f"{r['cpu']:.2f} s CPU, peak RSS {r['rss_mb']:.0f} MB, file {r['size_mb']:.1f} MB  "
-                      f"[goal < 5 s, < 1 GiB: {ok}]")
+                      f"[goal < 5 s, < 1 GiB: {verdict}]")
         from annotator.core.importer import EpisodeSpec, import_pages
 
         (tmp / "archive" / "in").mkdir(parents=True)
