@@ -105,6 +105,18 @@ def build(root: Path, pages: int) -> dict:
     return ids
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak RSS: VmHWM belongs to its address space, whereas ru_maxrss also
+    carries the parent's size over fork and exec."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(args) -> None:
     """Run one export in this (fresh) process and print its time and peak memory."""
     from annotator.core.export import Options, Scope, export
@@ -114,7 +126,7 @@ def child(args) -> None:
         start, cpu = time.perf_counter(), time.process_time()
         export(project, args.format, Path(args.out), scope, Options())
         wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-    print(json.dumps({"wall": wall, "cpu": cpu, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    print(json.dumps({"wall": wall, "cpu": cpu, "rss_mb": peak_rss_mb(),
                       "size_mb": Path(args.out).stat().st_size / 1e6}))
 
 
@@ -162,6 +174,8 @@ def main() -> None:
                       f"[goal < 5 s, < 1 GiB: {verdict}]")
         from annotator.core.importer import EpisodeSpec, import_pages
 
+        if not args.archive_pages:
+            return
         (tmp / "archive" / "in").mkdir(parents=True)
         project = init_project(tmp / "archive" / "proj")
         start = time.perf_counter()
