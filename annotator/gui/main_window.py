@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.codebook)
         self.characters = None
         self.agreement = None
+        self.comparison = None
         self.history = QDockWidget("Undo history", self)
         self.history.setObjectName("history")
         self.history.setWidget(QUndoView(ctx.undo))
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.action("import_folder", "Import &folder…", self._import_folder, None, file)
         self.action("episode", "&Episode details…", self.edit_episode, "Ctrl+E", file)
         self.action("characters", "&Characters…", self.show_characters, "Ctrl+Shift+C", file)
+        self.action("export", "E&xport…", self.show_export, "Ctrl+Shift+E", file)
         self.action("settings", "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences, file)
         file.addSeparator()
         self.action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit, file)
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self.action("actual_size", "&Actual size", self.view.actual_size, "Ctrl+1", view)
         self.action("zoom_in", "Zoom &in", lambda: self.view.zoom_by(1.25), QKeySequence.StandardKey.ZoomIn, view)
         self.action("zoom_out", "Zoom &out", lambda: self.view.zoom_by(0.8), QKeySequence.StandardKey.ZoomOut, view)
+        self.action("compare", "&Compare episodes…", self.show_comparison, "Ctrl+Shift+M", view)
         self.docks_menu = view.addMenu("Docks")
         for dock in (self.library, self.inspector, self.codebook, self.history):
             self.docks_menu.addAction(dock.toggleViewAction())
@@ -258,11 +261,34 @@ class MainWindow(QMainWindow):
         self.agreement.raise_()
 
     def open_unit(self, page_id: int, kind: str, unit_id: int) -> None:
-        """Show a page with one panel or region selected (from the agreement dialog)."""
+        """Show a page with one panel or region selected (from the agreement or comparison window)."""
         self.editor.open_page(page_id)
         self.editor.view.select([(kind, unit_id)])
         self.raise_()
         self.activateWindow()
+
+    def show_comparison(self) -> None:
+        from annotator.gui.compare_window import ComparisonWindow
+
+        if self.comparison is None:
+            self.comparison = ComparisonWindow(self.ctx, self)
+            self.comparison.openPanelRequested.connect(self.open_panel)
+        self.comparison.show()
+        self.comparison.raise_()
+
+    def open_panel(self, page_id: int, panel_id: int | None) -> None:
+        """Show a page (from the comparison window) with the panel selected."""
+        if panel_id is None:
+            self.editor.open_page(page_id)
+            self.raise_()
+            self.activateWindow()
+        else:
+            self.open_unit(page_id, "panel", panel_id)
+
+    def show_export(self) -> None:
+        from annotator.gui.export_dialog import ExportDialog
+
+        ExportDialog(self.ctx, self.library.current_episode(), self).exec()
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         rows = [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text().replace("&", ""))
