@@ -36,8 +36,14 @@ def has_cjk(text: str) -> bool:
     return any(is_cjk(ch) for ch in text)
 
 
+def _visible(ch: str) -> bool:
+    """Control and format characters (NUL, zero-width spaces, direction marks) are not searched."""
+    return ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf")
+
+
 def _fold_piece(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold()
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return folded if all(_visible(c) for c in folded) else "".join(c for c in folded if _visible(c))
 
 
 def fold(text: str | None) -> str:
