@@ -23,7 +23,7 @@ from annotator.core import models
 from annotator.core.fold import fold, fold_map, is_cjk
 from annotator.core.project import Project
 from annotator.core.query import Query, QueryError, Term, parse
-from annotator.core.search_index import POS_BITS, uses_fts
+from annotator.core.search_index import episode_pos_range, uses_fts
 
 TOTAL_CAP = 10_000
 CONTEXT = 14  # characters of context either side of a match
@@ -153,10 +153,11 @@ def _in(column: str, values, p: _Params) -> str:
     return f"{column} IN ({', '.join(p.add(v) for v in values)})"
 
 
-def _filter_sql(session, query: Query, rid: str, p: _Params) -> tuple[list[str], tuple[int, int] | None]:
-    """Conditions on the region id expression ``rid``, and a ``pos`` range implied by ``ep:``."""
+def _filter_sql(session, query: Query, rid: str, p: _Params) -> tuple[list[str], list[tuple[int, int]] | None]:
+    """Conditions on the region id expression ``rid``, and ``pos`` ranges implied by ``ep:``
+    (which let the reading-order index skip straight to those episodes)."""
     conds: list[str] = []
-    pos_range = None
+    pos_ranges = None
     for negated in (False, True):
         region_conds: list[str] = []
         series = query.filter_values("series", negated)
@@ -168,10 +169,9 @@ def _filter_sql(session, query: Query, rid: str, p: _Params) -> tuple[list[str],
             region_conds.append("(" + " OR ".join(f"e.number BETWEEN {p.add(lo)} AND {p.add(hi)}"
                                                   for lo, hi in episodes) + ")")
             if not negated:
-                lo = min(a for a, _ in episodes)
-                hi = max(b for _, b in episodes)
-                if hi < (1 << POS_BITS):
-                    pos_range = (lo << (2 * POS_BITS), ((hi + 1) << (2 * POS_BITS)) - 1)
+                series_ids = session.exec(select(models.Series.id)).all()
+                ranges = [episode_pos_range(sid, lo, hi) for sid in series_ids for lo, hi in episodes]
+                pos_ranges = None if None in ranges else ranges
         dates = query.filter_values("date", negated)
         if dates:
             ranges = []
@@ -218,16 +218,17 @@ def _filter_sql(session, query: Query, rid: str, p: _Params) -> tuple[list[str],
                     "NOT EXISTS (SELECT 1 FROM textregion r JOIN page pg ON pg.id = r.page_id"
                     f" JOIN episode e ON e.id = pg.episode_id WHERE r.id = {rid} AND {c})" for c in region_conds)
             conds.append(exists)
-    return conds, pos_range
+    return conds, pos_ranges
 
 
 def _hits_sql(session, query: Query, p: _Params, fts: bool) -> str:
     """One SELECT of (region_id, field, pos) rows: every hit of the query, unordered."""
     fields = set(query.filter_values("field")) or set(models.SEARCH_FIELDS)
     fields -= set(query.filter_values("field", True))
-    filters, pos_range = _filter_sql(session, query, "t.region_id", p)
-    if pos_range:
-        filters.insert(0, f"t.pos BETWEEN {p.add(pos_range[0])} AND {p.add(pos_range[1])}")
+    filters, pos_ranges = _filter_sql(session, query, "t.region_id", p)
+    if pos_ranges is not None:
+        filters.insert(0, "(" + (" OR ".join(f"t.pos BETWEEN {p.add(a)} AND {p.add(b)}" for a, b in pos_ranges)
+                                 or "1 = 0") + ")")
     where_filters = "".join(f" AND {c}" for c in filters)
     branches = []
     if not query.positive_terms:  # filters only: every region they select, by its text
@@ -312,7 +313,7 @@ def _per_episode(conn, hits_sql: str, params: dict) -> list[dict[str, Any]]:
         f"SELECT e.id, e.number, s.name, count(*) FROM (SELECT rid, pos FROM ({hits_sql}) h ORDER BY pos"
         f" LIMIT {TOTAL_CAP + 1}) h JOIN textregion r ON r.id = h.rid JOIN page pg ON pg.id = r.page_id"
         " JOIN episode e ON e.id = pg.episode_id LEFT JOIN series s ON s.id = e.series_id"
-        " GROUP BY e.id, e.number, s.name ORDER BY e.number, e.id"), params).all()
+        " GROUP BY e.id, e.number, s.name ORDER BY min(h.pos), e.id"), params).all()
     return [{"series": name or "", "episode": number, "episode_id": eid, "count": n} for eid, number, name, n in rows]
 
 

@@ -30,13 +30,21 @@ from annotator.core import models
 from annotator.core.fold import fold, grams, words
 
 FTS_TABLES = ("search_tri", "search_words", "search_grams")
-POS_BITS = 20  # episode number, page index and region order each get 20 bits of ``pos``
-_MASK = (1 << POS_BITS) - 1
-POS_SQL = (f"(((CASE WHEN e.number IS NULL OR e.number < 0 THEN 0 ELSE e.number END & {_MASK}) << {2 * POS_BITS})"
-           f" + ((CASE WHEN p.\"index\" < 0 THEN 0 ELSE p.\"index\" END & {_MASK}) << {POS_BITS})"
-           f" + (CASE WHEN r.\"order\" < 0 THEN 0 ELSE r.\"order\" END & {_MASK}))")
-_REGION_POS = (f"SELECT r.id AS region_id, {POS_SQL} AS pos FROM textregion r JOIN page p ON p.id = r.page_id"
-               " LEFT JOIN episode e ON e.id = p.episode_id")
+# ``pos`` packs the reading order into one indexed integer: series id, episode number, page
+# index and region order, (bits, shift) each; values outside their bits wrap (ordering only).
+POS_LAYOUT = (("e.series_id", 11, 52), ("e.number", 16, 36), ('p."index"', 16, 20), ('r."order"', 20, 0))
+POS_SQL = "(" + " + ".join(f"((CASE WHEN {col} IS NULL OR {col} < 0 THEN 0 ELSE {col} END & {(1 << bits) - 1})"
+                           f" << {shift})" for col, bits, shift in POS_LAYOUT) + ")"
+
+
+def episode_pos_range(series_id: int, first: int, last: int) -> tuple[int, int] | None:
+    """The ``pos`` values of episodes first..last of a series, or None if they do not fit."""
+    (_, series_bits, series_shift), (_, ep_bits, ep_shift) = POS_LAYOUT[0], POS_LAYOUT[1]
+    if series_id >= (1 << series_bits) or last >= (1 << ep_bits) - 1 or first < 0:
+        return None
+    base = series_id << series_shift
+    return base + (first << ep_shift), base + ((last + 1) << ep_shift) - 1
+
 
 SQLITE_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_tri USING fts5(folded, content='search_doc', content_rowid='id',"
@@ -172,7 +180,8 @@ def _after_flush(session: Session, _context) -> None:
             _reindex_owner(conn, "motif", "motif_id", obj.id, _names(obj.name, obj.name_zh))
         elif isinstance(obj, models.Page) and obj not in session.new and _changed(session, obj, "index"):
             _refresh_pos(conn, "p.id = :id", {"id": obj.id})
-        elif isinstance(obj, models.Episode) and obj not in session.new and _changed(session, obj, "number"):
+        elif isinstance(obj, models.Episode) and obj not in session.new and _changed(session, obj, "number",
+                                                                                     "series_id"):
             _refresh_pos(conn, "p.episode_id = :id", {"id": obj.id})
 
 
