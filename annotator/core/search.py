@@ -78,6 +78,7 @@ class SearchResult:
 class _Params:
     def __init__(self):
         self.values: dict[str, Any] = {}
+        self.linked_docs: int | None = 0  # name and memo documents the query matched (see _linked_regions)
 
     def add(self, value: Any) -> str:
         name = f"p{len(self.values)}"
@@ -93,35 +94,43 @@ def _like(value: str) -> str:
     return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _term_sql(term: Term, doc: str, p: _Params, fts: bool) -> str:
-    """A condition on the search_doc row ``doc`` that holds when the term matches it."""
-    if not fts:  # PostgreSQL: substring search on the folded text (pg_trgm index)
-        if term.kind == "words":
-            return f"{doc}.folded LIKE {p.add(_like(' '.join(term.words)))} ESCAPE '\\'"
-        return f"{doc}.folded LIKE {p.add(_like(term.folded))} ESCAPE '\\'"
+def _fts_lookup(term: Term, p: _Params) -> tuple[str, bool]:
+    """The FTS query that finds the term (SQLite), and whether its answer is exact without a check."""
     if term.kind == "words":
-        return (f"{doc}.id IN (SELECT rowid FROM search_words WHERE search_words MATCH "
-                f"{p.add(_fts_string(' '.join(term.words)))})")
+        return f"SELECT rowid FROM search_words WHERE search_words MATCH {p.add(_fts_string(' '.join(term.words)))}", True
     if len(term.folded) >= 3:
-        return f"{doc}.id IN (SELECT rowid FROM search_tri WHERE search_tri MATCH {p.add(_fts_string(term.folded))})"
+        return f"SELECT rowid FROM search_tri WHERE search_tri MATCH {p.add(_fts_string(term.folded))}", True
     if len(term.folded) == 2 and all(is_cjk(c) for c in term.folded):
         keys = [term.folded]
     else:
         keys = [c for c in term.folded if is_cjk(c)]
     match = " AND ".join(_fts_string(k) for k in keys)
-    cond = f"{doc}.id IN (SELECT rowid FROM search_grams WHERE search_grams MATCH {p.add(match)})"
-    if keys != [term.folded]:  # a CJK character next to a letter or mark: check the pair itself
+    return f"SELECT rowid FROM search_grams WHERE search_grams MATCH {p.add(match)}", keys == [term.folded]
+
+
+def _term_sql(term: Term, doc: str, p: _Params, fts: bool, dense: bool = False) -> str:
+    """A condition on the search_doc row ``doc`` that holds when the term matches it.
+
+    ``dense``: the documents are being walked in reading order, so the id must not be used to
+    pick rows (the ``+`` keeps SQLite from doing so)."""
+    if not fts:  # PostgreSQL: substring search on the folded text (pg_trgm index)
+        if term.kind == "words":
+            return f"{doc}.folded LIKE {p.add(_like(' '.join(term.words)))} ESCAPE '\\'"
+        return f"{doc}.folded LIKE {p.add(_like(term.folded))} ESCAPE '\\'"
+    lookup, exact = _fts_lookup(term, p)
+    cond = f"{'+' if dense else ''}{doc}.id IN ({lookup})"
+    if not exact:  # a CJK character next to a letter or mark: check the pair itself
         cond += f" AND {doc}.folded LIKE {p.add(_like(term.folded))} ESCAPE '\\'"
     return cond
 
 
-def _expr_sql(query: Query, doc: str, p: _Params, fts: bool) -> str:
+def _expr_sql(query: Query, doc: str, p: _Params, fts: bool, dense: bool = False) -> str:
     parts = []
     for group in query.groups:
         if len(group) == 1 and group[0][0]:
-            parts.append(f"NOT ({_term_sql(group[0][1], doc, p, fts)})")
+            parts.append(f"NOT ({_term_sql(group[0][1], doc, p, fts, dense)})")
         else:
-            parts.append("(" + " OR ".join(_term_sql(t, doc, p, fts) for _, t in group) + ")")
+            parts.append("(" + " OR ".join(_term_sql(t, doc, p, fts, dense) for _, t in group) + ")")
     return " AND ".join(parts) or "1 = 1"
 
 
@@ -170,7 +179,7 @@ def _filter_sql(session, query: Query, rid: str, p: _Params) -> tuple[list[str],
             region_conds.append("(" + " OR ".join(f"e.number BETWEEN {p.add(lo)} AND {p.add(hi)}"
                                                   for lo, hi in episodes) + ")")
             if not negated:
-                series_ids = session.exec(select(models.Series.id)).all()
+                series_ids = session.connection().execute(sql("SELECT id FROM series")).scalars().all()
                 ranges = [episode_pos_range(sid, lo, hi) for sid in series_ids for lo, hi in episodes]
                 pos_ranges = None if None in ranges else ranges
         dates = query.filter_values("date", negated)
@@ -248,10 +257,12 @@ def _linked_regions(conn, query: Query, field: str, p: _Params, fts: bool) -> tu
     if count <= SMALL_FIELD:
         rows = conn.execute(sql(f"SELECT {owner}, folded FROM search_doc WHERE field = :f"), {"f": field}).all()
         ids = [owner_id for owner_id, folded in rows if query.matches(folded)]
+        p.linked_docs += len(ids)
         if not ids:
             return None
         id_list = ", ".join(p.add(i) for i in ids)
     else:
+        p.linked_docs = None  # unknown: no shortcut for counting the direct hits
         id_list = (f"SELECT m.{owner} FROM search_doc m WHERE m.field = {p.add(field)}"
                    f" AND {_expr_sql(query, 'm', p, fts)}")
     column = _LINK_COLUMN[field]
@@ -289,6 +300,37 @@ def _hits_sql(session, query: Query, p: _Params, fts: bool) -> str:
     return " UNION ALL ".join(b for b, _ in branches) or "SELECT 0 AS rid, 'text' AS field, 0 AS pos WHERE 1 = 0"
 
 
+DENSE = 2_000  # estimated hits from which walking in reading order beats sorting the matches
+
+
+def _estimate(conn, query: Query) -> int:
+    """An upper bound on the documents the query matches, from the FTS tables alone (capped)."""
+    bound = None
+    for group in query.groups:
+        if len(group) == 1 and group[0][0]:
+            continue
+        p = _Params()
+        total = 0
+        for _, term in group:
+            lookup, _exact = _fts_lookup(term, p)
+            total += conn.execute(sql(f"SELECT count(*) FROM ({lookup} LIMIT {DENSE}) c"), p.values).scalar()
+        bound = total if bound is None else min(bound, total)
+    return bound or 0
+
+
+def fast_direct_count(conn, query: Query, p: _Params) -> int | None:
+    """Direct hits (texts and translations) counted from the FTS table alone, when that is exact:
+    one term, no filter, every field searched, and the name and memo documents it matched known."""
+    if (len(query.groups) != 1 or len(query.groups[0]) != 1 or query.groups[0][0][0] or query.filters
+            or p.linked_docs is None):
+        return None
+    lookup, exact = _fts_lookup(query.groups[0][0][1], p)
+    if not exact:
+        return None
+    cap = TOTAL_CAP + 1 + p.linked_docs
+    return conn.execute(sql(f"SELECT count(*) FROM ({lookup} LIMIT {cap}) c"), p.values).scalar() - p.linked_docs
+
+
 def _branches(session, query: Query, p: _Params, fts: bool) -> list[tuple[str, str | None]]:
     """One SELECT of (rid, field, pos) per field kind, each with a cheaper count when there is one.
 
@@ -306,12 +348,15 @@ def _branches(session, query: Query, p: _Params, fts: bool) -> list[tuple[str, s
         expr = _expr_sql(query, "t", p, fts)
         return [(f"SELECT t.region_id AS rid, 'text' AS field, t.pos AS pos FROM search_doc t"
                  f" WHERE t.field = 'text' AND {expr}{where_filters}", None)]
-    direct = sorted(fields & set(DIRECT_FIELDS))
-    if direct:
-        branches.append((
-            f"SELECT t.region_id AS rid, t.field AS field, t.pos AS pos FROM search_doc t"
-            f" WHERE {_in('t.field', direct, p)} AND {_expr_sql(query, 't', p, fts)}{where_filters}", None))
     conn = session.connection()
+    dense = fts and (pos_ranges is not None or _estimate(conn, query) >= DENSE)
+    # dense: walk the reading-order index and stop at the first hits; sparse: fetch the few
+    # matching documents by id and sort them
+    hint = " INDEXED BY ix_search_doc_field_pos" if dense else ""
+    for name in sorted(fields & set(DIRECT_FIELDS)):
+        branches.append((
+            f"SELECT t.region_id AS rid, '{name}' AS field, t.pos AS pos FROM search_doc t{hint}"
+            f" WHERE t.field = {p.add(name)} AND {_expr_sql(query, 't', p, fts, dense)}{where_filters}", None))
     for name in ("memo", "character", "motif"):
         if name in fields:
             linked = _linked_regions(conn, query, name, p, fts)
@@ -336,15 +381,26 @@ def search(project: Project, query: str | Query, limit: int = 100, *, per_episod
     with project.session() as s:
         conn = s.connection()
         p = _Params()
-        branches = _branches(s, parsed, p, uses_fts(conn))
-        rows, counted = [], 0
+        fts = uses_fts(conn)
+        branches = _branches(s, parsed, p, fts)
+        direct = [b for b in branches if b[0].startswith("SELECT t.region_id AS rid, 'text'")
+                  or b[0].startswith("SELECT t.region_id AS rid, 'translation'")]
+        rows, counted, pages = [], 0, []
         for branch, counter in branches:
             page = conn.execute(sql(f"SELECT rid, field, pos FROM ({branch}) h ORDER BY pos, rid LIMIT :lim"),
                                 {**p.values, "lim": max(limit, 1)}).all()
             rows.extend(page)
+            pages.append((branch, counter, page))
+        full = [b for b in pages if len(b[2]) >= max(limit, 1)]
+        shortcut = fast_direct_count(conn, parsed, p) if fts and len(direct) == 2 and \
+            any(b[0] in {d[0] for d in direct} for b in full) else None
+        for branch, counter, page in pages:
+            if shortcut is not None and branch in {d[0] for d in direct}:
+                continue
             if counted <= TOTAL_CAP:
                 counted += len(page) if len(page) < max(limit, 1) else conn.execute(
                     sql(counter or f"SELECT count(*) FROM ({branch} LIMIT {TOTAL_CAP + 1}) c"), p.values).scalar()
+        counted += shortcut or 0
         rows.sort(key=lambda r: (r[2], r[0], _FIELD_ORDER[r[1]]))
         rows = [(rid, name) for rid, name, _ in rows[:limit]]
         hits_sql = " UNION ALL ".join(b for b, _ in branches) or "SELECT 0 AS rid, 'text' AS field, 0 AS pos WHERE 1 = 0"
