@@ -296,8 +296,11 @@ def _linked_regions(conn, query: Query, field: str, p: _Params, fts: bool) -> tu
 
 def _hits_sql(session, query: Query, p: _Params, fts: bool) -> str:
     """One SELECT of (region_id, field, pos) rows: every hit of the query, unordered."""
-    branches = _branches(session, query, p, fts)
-    return " UNION ALL ".join(b for b, _ in branches) or "SELECT 0 AS rid, 'text' AS field, 0 AS pos WHERE 1 = 0"
+    return _union(_branches(session, query, p, fts))
+
+
+def _union(branches) -> str:
+    return " UNION ALL ".join(b for _, b, _ in branches) or "SELECT 0 AS rid, 'text' AS field, 0 AS pos WHERE 1 = 0"
 
 
 DENSE = 2_000  # estimated hits from which walking in reading order beats sorting the matches
@@ -331,7 +334,7 @@ def fast_direct_count(conn, query: Query, p: _Params) -> int | None:
     return conn.execute(sql(f"SELECT count(*) FROM ({lookup} LIMIT {cap}) c"), p.values).scalar() - p.linked_docs
 
 
-def _branches(session, query: Query, p: _Params, fts: bool) -> list[tuple[str, str | None]]:
+def _branches(session, query: Query, p: _Params, fts: bool) -> list[tuple[str, str, str | None]]:
     """One SELECT of (rid, field, pos) per field kind, each with a cheaper count when there is one.
 
     Kept apart so each can stop early: the first ``limit`` hits overall are among the first
@@ -346,15 +349,15 @@ def _branches(session, query: Query, p: _Params, fts: bool) -> list[tuple[str, s
     branches = []
     if not query.positive_terms:  # filters only: every region they select, by its text
         expr = _expr_sql(query, "t", p, fts)
-        return [(f"SELECT t.region_id AS rid, 'text' AS field, t.pos AS pos FROM search_doc t"
-                 f" WHERE t.field = 'text' AND {expr}{where_filters}", None)]
+        return [("text", f"SELECT t.region_id AS rid, 'text' AS field, t.pos AS pos FROM search_doc t"
+                         f" WHERE t.field = 'text' AND {expr}{where_filters}", None)]
     conn = session.connection()
     dense = fts and (pos_ranges is not None or _estimate(conn, query) >= DENSE)
     # dense: walk the reading-order index and stop at the first hits; sparse: fetch the few
     # matching documents by id and sort them
     hint = " INDEXED BY ix_search_doc_field_pos" if dense else ""
     for name in sorted(fields & set(DIRECT_FIELDS)):
-        branches.append((
+        branches.append((name,
             f"SELECT t.region_id AS rid, '{name}' AS field, t.pos AS pos FROM search_doc t{hint}"
             f" WHERE t.field = {p.add(name)} AND {_expr_sql(query, 't', p, fts, dense)}{where_filters}", None))
     for name in ("memo", "character", "motif"):
@@ -362,7 +365,7 @@ def _branches(session, query: Query, p: _Params, fts: bool) -> list[tuple[str, s
             linked = _linked_regions(conn, query, name, p, fts)
             if linked is not None:
                 inner, counter = linked
-                branches.append((f"SELECT t.region_id AS rid, '{name}' AS field, t.pos AS pos FROM search_doc t"
+                branches.append((name, f"SELECT t.region_id AS rid, '{name}' AS field, t.pos AS pos FROM search_doc t"
                                  f" WHERE t.field = 'text' AND {inner}{where_filters}",
                                  None if where_filters else counter))
     if not fields:
@@ -383,19 +386,18 @@ def search(project: Project, query: str | Query, limit: int = 100, *, per_episod
         p = _Params()
         fts = uses_fts(conn)
         branches = _branches(s, parsed, p, fts)
-        direct = [b for b in branches if b[0].startswith("SELECT t.region_id AS rid, 'text'")
-                  or b[0].startswith("SELECT t.region_id AS rid, 'translation'")]
         rows, counted, pages = [], 0, []
-        for branch, counter in branches:
+        for name, branch, counter in branches:
             page = conn.execute(sql(f"SELECT rid, field, pos FROM ({branch}) h ORDER BY pos, rid LIMIT :lim"),
                                 {**p.values, "lim": max(limit, 1)}).all()
             rows.extend(page)
-            pages.append((branch, counter, page))
-        full = [b for b in pages if len(b[2]) >= max(limit, 1)]
-        shortcut = fast_direct_count(conn, parsed, p) if fts and len(direct) == 2 and \
-            any(b[0] in {d[0] for d in direct} for b in full) else None
-        for branch, counter, page in pages:
-            if shortcut is not None and branch in {d[0] for d in direct}:
+            pages.append((name, branch, counter, page))
+        direct = {name for name, *_ in branches} >= set(DIRECT_FIELDS)
+        shortcut = None
+        if fts and direct and any(name in DIRECT_FIELDS and len(page) >= max(limit, 1) for name, _, _, page in pages):
+            shortcut = fast_direct_count(conn, parsed, p)
+        for name, branch, counter, page in pages:
+            if shortcut is not None and name in DIRECT_FIELDS:
                 continue
             if counted <= TOTAL_CAP:
                 counted += len(page) if len(page) < max(limit, 1) else conn.execute(
@@ -403,7 +405,7 @@ def search(project: Project, query: str | Query, limit: int = 100, *, per_episod
         counted += shortcut or 0
         rows.sort(key=lambda r: (r[2], r[0], _FIELD_ORDER[r[1]]))
         rows = [(rid, name) for rid, name, _ in rows[:limit]]
-        hits_sql = " UNION ALL ".join(b for b, _ in branches) or "SELECT 0 AS rid, 'text' AS field, 0 AS pos WHERE 1 = 0"
+        hits_sql = _union(branches)
         hits = _details(s, parsed, rows)
         episodes = _per_episode(conn, hits_sql, p.values) if per_episode else None
     return SearchResult(parsed.text, min(counted, TOTAL_CAP), counted <= TOTAL_CAP, hits, episodes)

@@ -320,7 +320,7 @@ def _brute_force(project, query: str) -> set[tuple[int, str]]:
     return hits
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(region_texts=texts, translations=texts, parts=queries, dense=st.booleans(), limit=st.sampled_from([1, 3, 1000]))
 def test_search_equals_a_brute_force_scan_of_folded_texts(tmp_path_factory, region_texts, translations, parts, dense,
                                                           limit):
