@@ -352,14 +352,16 @@ def _branches(session, query: Query, p: _Params, fts: bool) -> list[tuple[str, s
         return [("text", f"SELECT t.region_id AS rid, 'text' AS field, t.pos AS pos FROM search_doc t"
                          f" WHERE t.field = 'text' AND {expr}{where_filters}", None)]
     conn = session.connection()
-    dense = fts and (pos_ranges is not None or _estimate(conn, query) >= DENSE)
-    # dense: walk the reading-order index and stop at the first hits; sparse: fetch the few
-    # matching documents by id and sort them
-    hint = " INDEXED BY ix_search_doc_field_pos" if dense else ""
-    for name in sorted(fields & set(DIRECT_FIELDS)):
-        branches.append((name,
-            f"SELECT t.region_id AS rid, '{name}' AS field, t.pos AS pos FROM search_doc t{hint}"
-            f" WHERE t.field = {p.add(name)} AND {_expr_sql(query, 't', p, fts, dense)}{where_filters}", None))
+    direct = sorted(fields & set(DIRECT_FIELDS))
+    if direct:
+        dense = fts and (pos_ranges is not None or _estimate(conn, query) >= DENSE)
+        # dense: walk every document in reading order and stop at the first hits (the ``+`` keeps
+        # SQLite from picking rows by field); sparse: fetch the few matches by id and sort them
+        hint = " INDEXED BY ix_search_doc_pos" if dense else ""
+        branches.append(("direct" if len(direct) == 2 else direct[0],
+            f"SELECT t.region_id AS rid, t.field AS field, t.pos AS pos FROM search_doc t{hint}"
+            f" WHERE {'+' if fts else ''}{_in('t.field', direct, p)} AND {_expr_sql(query, 't', p, fts, dense)}"
+            f"{where_filters}", None))
     for name in ("memo", "character", "motif"):
         if name in fields:
             linked = _linked_regions(conn, query, name, p, fts)
@@ -388,16 +390,15 @@ def search(project: Project, query: str | Query, limit: int = 100, *, per_episod
         branches = _branches(s, parsed, p, fts)
         rows, counted, pages = [], 0, []
         for name, branch, counter in branches:
-            page = conn.execute(sql(f"SELECT rid, field, pos FROM ({branch}) h ORDER BY pos, rid LIMIT :lim"),
+            page = conn.execute(sql(f"SELECT rid, field, pos FROM ({branch}) h ORDER BY pos, rid, field LIMIT :lim"),
                                 {**p.values, "lim": max(limit, 1)}).all()
             rows.extend(page)
             pages.append((name, branch, counter, page))
-        direct = {name for name, *_ in branches} >= set(DIRECT_FIELDS)
         shortcut = None
-        if fts and direct and any(name in DIRECT_FIELDS and len(page) >= max(limit, 1) for name, _, _, page in pages):
+        if fts and any(name == "direct" and len(page) >= max(limit, 1) for name, _, _, page in pages):
             shortcut = fast_direct_count(conn, parsed, p)
         for name, branch, counter, page in pages:
-            if shortcut is not None and name in DIRECT_FIELDS:
+            if shortcut is not None and name == "direct":
                 continue
             if counted <= TOTAL_CAP:
                 counted += len(page) if len(page) < max(limit, 1) else conn.execute(
