@@ -53,6 +53,7 @@ FORMATS: dict[str, ExportFormat] = {}
 
 # Modules that define formats; each calls ``register`` at import. Add yours here.
 _MODULES: list[str] = []
+_MODULES += ["page", "alto", "tei", "refi", "webanno", "coco"]  # exchange formats (issue 18)
 
 
 def register(fmt: ExportFormat) -> ExportFormat:
