@@ -95,3 +95,41 @@ def fresh(tmp_path):
     project, _ = build_demo(tmp_path / "fresh", analyse=False)
     with project:
         yield project
+
+
+def annotations(project, *, fields=("text", "ocr", "kind", "lang", "vertical", "translation", "speaker", "panel",
+                                    "region_codings", "panel_codings", "page_codings", "appearances", "memo")):
+    """Everything a user annotated, per page image (by hash), in reading order, without database ids."""
+    from annotator.core.exchange.view import gather
+
+    view = gather(project)
+    out = {}
+    for pv in view.pages:
+        def codes(kind, row_id):
+            return sorted((" / ".join(view.motif_path(c.motif_id)), view.coder_name(c.coder_id), c.memo)
+                          for c in view.codings_of(kind, row_id))
+
+        panels = []
+        for p in pv.panels:
+            item = {"polygon": [[round(x), round(y)] for x, y in p.polygon]}
+            if "panel_codings" in fields:
+                item["codings"] = codes("panel", p.id)
+            if "appearances" in fields:
+                item["characters"] = sorted(view.characters[a.character_id].name for a in view.appearances.get(p.id, []))
+            if "memo" in fields:
+                item["memo"] = p.memo
+            panels.append(item)
+        regions = []
+        for r in pv.regions:
+            item = {"polygon": [[round(x), round(y)] for x, y in r.polygon]}
+            values = {"text": r.text, "ocr": (r.ocr_text, r.ocr_engine, r.ocr_engine_version), "kind": r.kind,
+                      "lang": r.lang, "vertical": r.vertical, "translation": r.translation,
+                      "speaker": view.characters[r.speaker_id].name if r.speaker_id else None,
+                      "panel": pv.panel_index(r.panel_id), "region_codings": codes("text_region", r.id)}
+            item.update({k: v for k, v in values.items() if k in fields})
+            regions.append(item)
+        page = {"panels": panels, "regions": regions}
+        if "page_codings" in fields:
+            page["codings"] = codes("page", pv.page.id)
+        out[pv.page.media_sha256] = page
+    return out

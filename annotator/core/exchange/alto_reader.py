@@ -66,7 +66,8 @@ def read(root, source: str) -> PageIn:
             name_ = "".join(software.findtext(f"{{{NAMESPACES[0]}}}softwareName") or "").strip()
             version = "".join(software.findtext(f"{{{NAMESPACES[0]}}}softwareVersion") or "").strip()
             engine = (name_ or "unknown", version)
-            break    if unit != "pixel":
+            break
+    if unit != "pixel":
         raise ExchangeError(f"{source}: measurement unit {unit!r}; only pixel coordinates can be placed on an image")
     tags = {}
     for tags_el in _kids(root, "Tags"):
@@ -85,7 +86,10 @@ def read(root, source: str) -> PageIn:
     def codings(el):
         return [CodingIn([p.strip() for p in label.split(" / ")]) for _, kind, label in refs(el) if kind == "motif"]
 
+    block_ids: list[str] = []
+
     def text_block(el, panel):
+        block_ids.append(el.get("ID") or f"#{len(block_ids)}")
         tagged = refs(el)
         lines, alternative, confidences = [], None, []
         for line in _kids(el, "TextLine"):
@@ -128,4 +132,10 @@ def read(root, source: str) -> PageIn:
                 walk(child, panel)
 
     walk(page, None)
+    order = [ref for ro in _kids(root, "ReadingOrder") for ref in ro.iter() if _local(ref) == "ElementRef"]
+    order = [ref.get("REF") for ref in order if ref.get("REF")]
+    if order:
+        rank = {block_id: i for i, block_id in enumerate(order)}
+        paired = sorted(zip(block_ids, item.regions), key=lambda p: (rank.get(p[0], len(rank)), block_ids.index(p[0])))
+        item.regions = [r for _, r in paired]
     return item

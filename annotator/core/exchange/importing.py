@@ -16,7 +16,7 @@ from annotator.core.exchange.xmlsafe import ExchangeError
 from annotator.core.project import Project
 
 FORMATS = ("page", "alto", "webanno", "json", "qdc")
-SUFFIXES = {".xml", ".json", ".jsonld", ".qdc"}
+SUFFIXES = {".xml", ".json", ".jsonld", ".qdc", ".qdpx"}
 MAX_JSON_BYTES = 64 * 1024 * 1024
 
 
@@ -31,7 +31,7 @@ def expand(paths: list[Path]) -> list[Path]:
         else:
             raise ExchangeError(f"{path}: no such file or folder")
     if not files:
-        raise ExchangeError("no annotation files found (.xml, .json, .jsonld, .qdc)")
+        raise ExchangeError("no annotation files found (.xml, .json, .jsonld, .qdc, .qdpx)")
     return files
 
 
@@ -47,8 +47,8 @@ def _json(path: Path):
 def sniff(path: Path) -> str:
     """The format of one file, from its content."""
     suffix = path.suffix.lower()
-    if suffix == ".qdc":
-        return "qdc"
+    if suffix in (".qdc", ".qdpx"):
+        return "qdc"  # a .qdpx contributes its codebook
     if suffix in (".json", ".jsonld"):
         data = _json(path)
         return "webanno" if webanno_reader.looks_like(data) else "json"

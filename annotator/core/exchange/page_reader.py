@@ -107,10 +107,10 @@ def _sorted(regions, order: list[str]):
     def key(item):
         position, el = item
         custom = common.parse_custom(el.get("custom")).get("readingOrder", {})
-        if el.get("id") in order:
-            return (0, order.index(el.get("id")), position)
         if "index" in custom and custom["index"].lstrip("-").isdigit():
-            return (1, int(custom["index"]), position)
+            return (0, int(custom["index"]), position)
+        if el.get("id") in order:
+            return (1, order.index(el.get("id")), position)
         return (2, position, position)
 
     return [el for _, el in sorted(enumerate(regions), key=key)]

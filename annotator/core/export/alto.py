@@ -108,6 +108,10 @@ def alto_document(view: ProjectView, pv: PageView) -> etree._Element:
             _e(software, "softwareVersion").text = version
     tags = _Tags()
     tags_el = _e(root, "Tags")
+    if pv.regions:  # the text's own order; the layout below groups it by panel
+        group = _e(_e(root, "ReadingOrder"), "OrderedGroup", ID="ro")
+        for r in pv.regions:
+            _e(group, "ElementRef", ID=f"ro-r{r.id}", REF=f"r{r.id}")
     layout = _e(root, "Layout")
     page_el = _e(layout, "Page", ID=f"page{page.index + 1}", PHYSICAL_IMG_NR=page.index + 1, WIDTH=page.width,
                  HEIGHT=page.height)

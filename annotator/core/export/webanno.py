@@ -58,11 +58,10 @@ def _motif_bodies(view: ProjectView, kind: str, row_id: int) -> list[dict]:
     bodies = []
     for coding in view.codings_of(kind, row_id):
         path = " / ".join(view.motif_path(coding.motif_id))
-        bodies.append(_text(path, "tagging", id=f"urn:uuid:{guid('coding', coding.id)}",
-                            creator=_person(view.coder_name(coding.coder_id))))
+        # no body ids: the W3C test suite reads a body with an id as an external resource, which has no purpose
+        bodies.append(_text(path, "tagging", creator=_person(view.coder_name(coding.coder_id))))
         if coding.memo:
-            bodies.append(_text(coding.memo, "commenting", id=f"urn:uuid:{guid('memo', coding.id)}",
-                                creator=_person(view.coder_name(coding.coder_id))))
+            bodies.append(_text(coding.memo, "commenting", creator=_person(view.coder_name(coding.coder_id))))
     return bodies
 
 
@@ -107,9 +106,11 @@ def page_annotations(view: ProjectView, pv: PageView) -> list[dict]:
             bodies.append(_text(view.characters[r.speaker_id].name, "identifying"))
         bodies += _motif_bodies(view, "text_region", r.id)
         target = _target(pv, r.polygon, r.bbox)
+        anno = _annotation("region", r, bodies, target)
         if r.vertical:
             target["styleClass"] = "vertical"
-        items.append(_annotation("region", r, bodies, target))
+            anno["stylesheet"] = {"type": "CssStylesheet", "value": ".vertical { writing-mode: vertical-rl; }"}
+        items.append(anno)
     return items
 
 
@@ -122,7 +123,7 @@ def collection(view: ProjectView, ev) -> dict:
         "@context": CONTEXT, "id": coll_id, "type": "AnnotationCollection", "label": label, "total": len(items),
         "generator": {"type": "Software", "name": common.CREATOR},
         "first": {"id": f"urn:uuid:{guid('episode-page', episode.id)}", "type": "AnnotationPage", "startIndex": 0,
-                  "partOf": coll_id, "items": items},
+                  "partOf": {"id": coll_id, "label": label, "total": len(items)}, "items": items},
     }
 
 
