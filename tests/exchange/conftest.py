@@ -89,11 +89,22 @@ def coded(coded_dir):
         yield p
 
 
+@pytest.fixture(scope="session")
+def fresh_template(tmp_path_factory):
+    root = tmp_path_factory.mktemp("fresh") / "demo"
+    build_demo(root, analyse=False)[0].close()
+    return root
+
+
 @pytest.fixture
-def fresh(tmp_path):
-    """The same images in a new project, with no annotations."""
-    project, _ = build_demo(tmp_path / "fresh", analyse=False)
-    with project:
+def fresh(fresh_template, tmp_path):
+    """The same images in a new project, with no annotations (a copy of one freshly built demo)."""
+    import shutil
+
+    from annotator.core.project import open_project
+
+    shutil.copytree(fresh_template, tmp_path / "fresh")
+    with open_project(tmp_path / "fresh") as project:
         yield project
 
 

@@ -134,9 +134,10 @@ def _web_annotation_validator():
     for path in base.glob("*.json"):
         registry = registry.with_resource(path.name, Resource.from_contents(json.loads(path.read_text("utf-8"))))
 
-    def assertions(test_file: str) -> list[dict]:
+    def assertions(test_file: str) -> list:
         test = json.loads((base.parent / test_file).read_text("utf-8"))
-        return [json.loads((base.parent / a).read_text("utf-8")) for a in test["assertions"]]
+        loaded = [json.loads((base.parent / a).read_text("utf-8")) for a in test["assertions"]]
+        return [(a, jsonschema.Draft4Validator(a, registry=registry)) for a in loaded]
 
     suites = {kind: assertions(f) for kind, f in [("annotation", "annotations/annotationMusts.test"),
                                                   ("collection", "collections/collectionMusts.test"),
@@ -144,8 +145,7 @@ def _web_annotation_validator():
 
     def check(kind: str, document: dict) -> list[str]:
         failures = []
-        for assertion in suites[kind]:
-            validator = jsonschema.Draft4Validator(assertion, registry=registry)
+        for assertion, validator in suites[kind]:
             valid = validator.is_valid(document)
             if valid != (assertion.get("expectedResult", "valid") == "valid"):
                 failures.append(f"{assertion['id']}: {assertion.get('errorMessage', '')}")
