@@ -28,11 +28,16 @@ def counts(project) -> dict:
 
 
 @pytest.mark.parametrize("fmt", ["page", "webanno"])
-def test_round_trip_reproduces_the_annotations(coded, fresh, tmp_path, fmt):
-    export(coded, fmt, tmp_path / fmt)
-    result = import_annotations(fresh, [tmp_path / fmt])
-    assert result.panels_added == counts(coded)["Panel"] and result.regions_added == counts(coded)["TextRegion"]
-    assert annotations(fresh) == annotations(coded)
+@pytest.mark.parametrize("origin", ["built", "demo"])
+def test_round_trip_reproduces_the_annotations(request, fresh, tmp_path, fmt, origin):
+    from annotator.core.project import open_project
+
+    with open_project(request.getfixturevalue("coded_dir" if origin == "built" else "demo_template")) as source:
+        export(source, fmt, tmp_path / fmt)
+        result = import_annotations(fresh, [tmp_path / fmt])
+        assert result.panels_added == counts(source)["Panel"]
+        assert result.regions_added == counts(source)["TextRegion"]
+        assert annotations(fresh) == annotations(source)
 
 
 def test_alto_round_trip_reproduces_layout_text_and_tags(coded, fresh, tmp_path):

@@ -34,12 +34,13 @@ def _is_box(polygon) -> bool:
     return len(polygon) == 4 and len(xs) == 2 and len(ys) == 2
 
 
-def _target(pv: PageView, polygon=None, bbox=None) -> dict:
+def _target(pv: PageView, polygon=None) -> dict:
     source = {"id": f"urn:sha256:{pv.page.media_sha256}", "type": "Image", "format": pv.mime}
     if polygon is None:
         return {"type": "SpecificResource", "source": source}
     if _is_box(polygon):
-        x, y, w, h = bbox
+        x, y = round(min(p[0] for p in polygon)), round(min(p[1] for p in polygon))
+        w, h = round(max(p[0] for p in polygon)) - x, round(max(p[1] for p in polygon)) - y
         selector = {"type": "FragmentSelector", "conformsTo": MEDIA_FRAGMENTS, "value": f"xywh={x},{y},{w},{h}"}
     else:
         svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{pv.page.width}" height="{pv.page.height}">'
@@ -91,7 +92,7 @@ def page_annotations(view: ProjectView, pv: PageView) -> list[dict]:
         if panel.memo:
             bodies.append(_text(panel.memo, "commenting"))
         bodies += _motif_bodies(view, "panel", panel.id)
-        items.append(_annotation("panel", panel, bodies, _target(pv, panel.polygon, panel.bbox)))
+        items.append(_annotation("panel", panel, bodies, _target(pv, panel.polygon)))
     for r in pv.regions:
         bodies = [_text(r.kind, "classifying")]
         if r.text is not None:
@@ -105,7 +106,7 @@ def page_annotations(view: ProjectView, pv: PageView) -> list[dict]:
         if r.speaker_id in view.characters:
             bodies.append(_text(view.characters[r.speaker_id].name, "identifying"))
         bodies += _motif_bodies(view, "text_region", r.id)
-        target = _target(pv, r.polygon, r.bbox)
+        target = _target(pv, r.polygon)
         anno = _annotation("region", r, bodies, target)
         if r.vertical:
             target["styleClass"] = "vertical"
