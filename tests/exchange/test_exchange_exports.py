@@ -96,7 +96,7 @@ def test_page_text_equiv_convention_and_reading_order(exported):
 
 
 def test_alto_files_valid_against_alto_4_4(exported):
-    out, view = exported
+    out, _view = exported
     validator = xsd("alto", "alto-4-4.xsd")
     files = sorted((out / "alto").glob("*.xml"))
     assert len(files) == 6
@@ -160,7 +160,7 @@ def _web_annotation_validator():
 
 
 def test_web_annotation_collections_pass_the_w3c_test_suite_musts(exported):
-    out, view = exported
+    out, _view = exported
     check = _web_annotation_validator()
     files = sorted((out / "webanno").glob("*.jsonld"))
     assert len(files) == 3
@@ -176,7 +176,7 @@ def test_web_annotation_collections_pass_the_w3c_test_suite_musts(exported):
 
 
 def test_web_annotation_selectors_and_bodies(exported):
-    out, view = exported
+    out, _view = exported
     data = json.loads((out / "webanno" / "ep001.jsonld").read_text("utf-8"))
     items = data["first"]["items"]
     selectors = [a["target"]["selector"]["type"] for a in items if "selector" in a["target"]]

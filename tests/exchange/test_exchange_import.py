@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
+from exchange_fixtures import annotations
 from sqlmodel import func, select
 
 from annotator.cli import cli
@@ -15,7 +16,6 @@ from annotator.core.exchange.importing import import_annotations
 from annotator.core.exchange.xmlsafe import ExchangeError
 from annotator.core.export import export
 from annotator.core.project import init_project
-from conftest import annotations
 
 ALTO_FIELDS = ("text", "ocr", "kind", "lang", "speaker", "panel", "appearances")
 

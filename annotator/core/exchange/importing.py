@@ -10,7 +10,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from annotator.core.exchange import alto_reader, page_reader, transcript_reader, webanno_reader, xmlsafe
+from annotator.core.exchange import (
+    alto_reader,
+    page_reader,
+    transcript_reader,
+    webanno_reader,
+    xmlsafe,
+)
 from annotator.core.exchange.apply import ImportResult, PageIn, apply
 from annotator.core.exchange.xmlsafe import ExchangeError
 from annotator.core.project import Project
