@@ -122,7 +122,11 @@ def test_refi_qda_project_and_codebook_valid(exported):
     for source in sources:
         assert source.get("path").replace("internal://", "sources/") in names
     selections = root.findall(".//q:PictureSelection", ns)
-    assert len(selections) == sum(len(p.panels) + len(p.regions) for p in view.pages)
+    boxes = {(s.getparent().get("guid"), s.get("name")) for s in selections}
+    assert len(boxes) == sum(len(p.panels) + len(p.regions) for p in view.pages)
+    coded = [s for s in selections if s.findall("q:Coding", ns)]
+    assert all(s.get("creatingUser") == c.get("creatingUser") for s in coded for c in s.findall("q:Coding", ns)
+               if c.get("creatingUser"))
     users = {u.get("guid"): u.get("name") for u in root.findall(".//q:User", ns)}
     assert set(users.values()) == {"Lin", "Morgan"}
     memos = sorted(n.findtext("q:PlainTextContent", namespaces=ns) for n in root.findall(".//q:Note", ns))

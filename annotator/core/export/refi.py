@@ -5,7 +5,8 @@ For QualCoder, MAXQDA, ATLAS.ti and NVivo. The codebook keeps its hierarchy and 
 ``[zh] ...`` line). In the project, every page image is a ``PictureSource`` (stored inside the
 archive under ``sources/``), every panel and text region a ``PictureSelection`` with its box
 (the bounding box: REFI-QDA has no polygons), named by kind and reading position, the text
-and translation in its description. Codings carry their coder as a ``User`` and their memo as a
+and translation in its description; a box coded by two coders is one selection per coder,
+since QualCoder takes a coding's coder from its selection. Codings carry their coder as a ``User`` and their memo as a
 ``Note``. Characters are a second, non-codable code group whose codes mark who speaks in a
 region and who appears in a panel. GUIDs are derived from database ids, so re-exports match.
 """
@@ -140,26 +141,36 @@ class _ProjectWriter:
             f"{ev.series.name if ev.series else ''} episode {ev.episode.number}: {ev.episode.title}, "
             f"page {page.index + 1}; sha256 {page.media_sha256}").strip()
         for i, panel in enumerate(pv.panels, 1):
-            sel = _e(el, PROJECT_NS, "PictureSelection", guid=guid("panel", panel.id), name=f"panel {i}",
-                     creationDateTime=iso(panel.created_at), **_selection_box(panel.bbox, page))
-            if panel.memo:
-                _e(sel, PROJECT_NS, "Description").text = panel.memo
-            self.motif_codings(sel, "panel", panel.id)
-            for app in view.appearances.get(panel.id, []):
-                self.coding(sel, guid("character", app.character_id), guid("appearance", app.id), app.coder_id,
-                            app.created_at)
+            codings = [(guid("motif", c.motif_id), guid("coding", c.id), c.coder_id, c.created_at, c.memo)
+                       for c in view.codings_of("panel", panel.id)]
+            codings += [(guid("character", a.character_id), guid("appearance", a.id), a.coder_id, a.created_at, "")
+                        for a in view.appearances.get(panel.id, [])]
+            self._selections(el, ("panel", panel.id), f"panel {i}", panel, page, panel.memo, codings)
         for i, r in enumerate(pv.regions, 1):
-            sel = _e(el, PROJECT_NS, "PictureSelection", guid=guid("region", r.id), name=f"{r.kind} {i}",
-                     creationDateTime=iso(r.created_at), **_selection_box(r.bbox, page))
-            lines = [r.display_text]
-            if r.translation:
-                lines.append(f"[translation] {r.translation}")
-            _e(sel, PROJECT_NS, "Description").text = "\n".join(lines)
-            self.motif_codings(sel, "text_region", r.id)
+            lines = [r.display_text] + ([f"[translation] {r.translation}"] if r.translation else [])
+            codings = [(guid("motif", c.motif_id), guid("coding", c.id), c.coder_id, c.created_at, c.memo)
+                       for c in view.codings_of("text_region", r.id)]
             if r.speaker_id in view.characters:
-                self.coding(sel, guid("character", r.speaker_id), guid("speaker", r.id))
+                codings.append((guid("character", r.speaker_id), guid("speaker", r.id), None, None, ""))
+            self._selections(el, ("region", r.id), f"{r.kind} {i}", r, page, "\n".join(lines), codings)
         for c in view.codings_of("page", page.id):
             self.coding(el, guid("motif", c.motif_id), guid("coding", c.id), c.coder_id, c.created_at, c.memo)
+
+
+    def _selections(self, parent, key: tuple, name: str, row, page, text: str, codings: list) -> None:
+        """One selection per coder of the row's codings (tools such as QualCoder take a coding's
+        coder from its selection), or one uncoded selection."""
+        by_coder: dict = {}
+        for item in codings:
+            by_coder.setdefault(item[2], []).append(item)
+        for n, (coder_id, items) in enumerate(by_coder.items() or [(None, [])]):
+            sel = _e(parent, PROJECT_NS, "PictureSelection", guid=guid(*key) if n == 0 else guid(key[0], f"{key[1]}:{n}"),
+                     name=name, creatingUser=self.user(coder_id), creationDateTime=iso(row.created_at),
+                     **_selection_box(row.bbox, page))
+            if text:
+                _e(sel, PROJECT_NS, "Description").text = text
+            for code_guid, row_guid, coder, created, memo in items:
+                self.coding(sel, code_guid, row_guid, coder, created, memo)
 
 
 def _zip_time(options: Options) -> tuple:
