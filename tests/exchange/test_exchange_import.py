@@ -248,3 +248,28 @@ def test_cli_import_json_and_one_line_error(coded, fresh_template, tmp_path):
     listed = runner.invoke(cli, ["export", "--list-formats", "--json"])
     names = {row["name"] for row in json.loads(listed.stdout)}
     assert {"page", "alto", "tei", "qdpx", "qdc", "webanno", "coco"} <= names
+
+
+def test_transcript_json_of_the_json_export_round_trips_text(fresh, tmp_path):
+    """The shape ``annotator export --format json`` writes (issue 14): region rows with boxes, by page hash."""
+    page = _page(fresh, "003.png")
+    motif = next(m for m in coding.motifs(fresh) if m.parent_id is not None)
+    parent = next(m for m in coding.motifs(fresh) if m.id == motif.parent_id)
+    annotate.add_panel(fresh, page.id, [[0, 0], [page.width, 0], [page.width, 600], [0, 600]])
+    doc = {"format": "annotator-transcript", "version": 1,
+           "episodes": [{"number": 1, "pages": [{"page": 3, "sha256": page.media_sha256, "file": "003.png",
+                                                 "width": page.width, "height": page.height}]}],
+           "regions": [{"page_sha256": page.media_sha256, "kind": "speech", "lang": "zh", "vertical": True,
+                        "x": 100, "y": 50, "w": 80, "h": 300, "ocr_text": "明白", "ocr_engine": "rapidocr",
+                        "ocr_engine_version": "3.4.0", "ocr_confidence": 0.9, "corrected_text": "明白！",
+                        "translation": "Understood!", "speaker": "Lin Feng",
+                        "motifs": [f"{parent.name} / {motif.name}"]}]}
+    path = tmp_path / "transcript.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    import_annotations(fresh, [path], coder="Morgan")
+    region = annotate.page_data(fresh, page.id).regions[0]
+    assert (region.text, region.ocr_text, region.ocr_engine, region.vertical, region.translation) == (
+        "明白！", "明白", "rapidocr", True, "Understood!")
+    assert region.panel_id is not None and region.speaker_id is not None
+    assert [(c.motif_id, c.coder_id) for c in coding.codings_for(fresh, ("text_region", region.id))] == [
+        (motif.id, fresh.coder("Morgan"))]
