@@ -17,7 +17,7 @@ from annotator.core.exchange.xmlsafe import ExchangeError
 from annotator.core.export import export
 from annotator.core.project import init_project
 
-ALTO_FIELDS = ("text", "ocr", "kind", "lang", "speaker", "panel", "appearances")
+ALTO_FIELDS = ("text", "ocr", "kind", "lang", "vertical", "speaker", "panel", "appearances")
 
 
 def counts(project) -> dict:

@@ -106,7 +106,9 @@ def read(root, source: str) -> PageIn:
         kind = next((label for _, t, label in tagged if t == "region" and label in models.REGION_KINDS), "speech")
         ocr_only = any(t == "provenance" and label == "ocr-reading" for _, t, label in tagged)
         conf = min(confidences) if confidences else None
+        direction = el.get("BASEDIRECTION")
         region = RegionIn(_polygon(el, 1.0), kind=kind, lang=(el.get("LANG") or None),
+                          vertical=direction in ("ttb", "btt") if direction else None,
                           speaker=next((label for _, t, label in tagged if t == "speaker"), None),
                           panel=panel, codings=codings(el))
         if ocr_only:

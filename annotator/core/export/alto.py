@@ -6,7 +6,7 @@ reading order (balloons outside any panel follow them); every block has its poly
 whose ``CONTENT`` is the human transcription when there is one (``WC="1"``), else the OCR
 reading with the engine's confidence as ``WC``; the OCR reading also stays as
 ``ALTERNATIVE PURPOSE="ocr"`` beside a correction. Region kind, speaker and motifs are
-``Tags`` referenced by ``TAGREFS``; OCR-only text is tagged ``ocr-reading`` so an import
+``Tags`` referenced by ``TAGREFS``; vertical text is ``BASEDIRECTION="ttb"``; OCR-only text is tagged ``ocr-reading`` so an import
 keeps it apart from human text.
 """
 
@@ -72,6 +72,8 @@ def _text_block(parent, view: ProjectView, r, tags: _Tags) -> None:
         refs.append(tags.ref("OtherTag", "provenance", "ocr-reading"))
     block = _e(parent, "TextBlock", ID=f"r{r.id}", TAGREFS=" ".join(dict.fromkeys(refs)), LANG=r.lang or None,
                **_box(*r.bbox))
+    if r.vertical:
+        block.set("BASEDIRECTION", "ttb")
     _shape(block, r.polygon)
     lines = text.split("\n") if text else [""]
     x, y, w, h = r.bbox
