@@ -20,7 +20,13 @@ from lxml import etree
 
 from annotator.core.exchange import common
 from annotator.core.exchange.view import PageView, ProjectView, gather, iso
-from annotator.core.export import ExportError, ExportFormat, Options, register
+from annotator.core.export import (
+    ExportError,
+    ExportFormat,
+    Options,
+    register,
+    write_file,
+)
 
 NS = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -153,9 +159,8 @@ def write_folder(out: Path, files: dict[str, bytes]) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in files.items():
-        path = out / name
-        path.write_bytes(data)
-        written.append(path)
+        write_file(out / name, data)
+        written.append(out / name)
     return written
 
 

@@ -21,7 +21,13 @@ from lxml import etree
 
 from annotator.core.exchange import common
 from annotator.core.exchange.view import ProjectView, gather, guid, iso
-from annotator.core.export import ExportError, ExportFormat, Options, register
+from annotator.core.export import (
+    ExportError,
+    ExportFormat,
+    Options,
+    register,
+    write_file,
+)
 from annotator.core.export.page import serialise
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -199,8 +205,7 @@ def write_qdpx(project, scope, out: Path, options: Options, progress=None) -> li
 
 def write_qdc(project, scope, out: Path, options: Options, progress=None) -> list[Path]:
     view = gather(project, scope.episode_ids)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(serialise(codebook_document(view)))
+    write_file(out, serialise(codebook_document(view)))
     return [out]
 
 

@@ -18,7 +18,13 @@ from lxml import etree
 
 from annotator.core.exchange import common
 from annotator.core.exchange.view import PageView, ProjectView, gather
-from annotator.core.export import ExportError, ExportFormat, Options, register
+from annotator.core.export import (
+    ExportError,
+    ExportFormat,
+    Options,
+    register,
+    write_file,
+)
 from annotator.core.export.page import serialise
 
 TEI = "http://www.tei-c.org/ns/1.0"
@@ -177,8 +183,7 @@ def write(project, scope, out: Path, options: Options, progress=None) -> list[Pa
     view = gather(project, scope.episode_ids)
     if not view.episodes:
         raise ExportError("nothing to export: no episodes chosen")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(serialise(tei_document(view)))
+    write_file(out, serialise(tei_document(view)))
     return [out]
 
 
