@@ -175,8 +175,22 @@ def test_web_annotation_collections_pass_the_w3c_test_suite_musts(exported):
         page = dict(data["first"], **{"@context": context})  # as a standalone document would carry it
         assert check("page", page) == []
         assert data["total"] == len(page["items"]) > 0
-        for anno in page["items"]:
+        for anno in _one_of_each_shape(page["items"]):
             assert check("annotation", dict(anno, **{"@context": context})) == [], anno["id"]
+
+
+def _one_of_each_shape(items: list[dict]) -> list[dict]:
+    """One annotation per distinct structure (selector, body purposes and creators, style): the suite's
+    checks are structural, and running all of them on every annotation costs half a minute."""
+    shapes = {}
+    for anno in items:
+        target = anno["target"]
+        key = (target.get("selector", {}).get("type"), "styleClass" in target, "stylesheet" in anno,
+               type(anno.get("creator")).__name__,
+               tuple(sorted((b["purpose"], b.get("creator", {}).get("type", ""), "language" in b)
+                            for b in anno.get("body", []))))
+        shapes.setdefault(key, anno)
+    return list(shapes.values())
 
 
 def test_web_annotation_selectors_and_bodies(exported):
