@@ -33,6 +33,8 @@ from annotator.core.library import library
 
 SUFFIX = {"html": ".html", "md": ".md", "pdf": ".pdf", "csv": ".csv", "json": ".json", "codings-csv": "-codings.csv",
           "characters-csv": "-characters.csv", "codebook-csv": "-codebook.csv", "archive": ".zip"}
+SUFFIX.update({"page": "-page", "alto": "-alto", "tei": ".tei.xml", "qdpx": ".qdpx", "qdc": ".qdc",
+               "webanno": "-webanno", "coco": "-coco"})  # exchange formats; "-x" names a folder
 
 
 class ExportDialog(QDialog):
@@ -145,7 +147,10 @@ class ExportDialog(QDialog):
         self.refresh_preview()
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.output.text())
+        if exporters.formats()[self.format.currentData()].output == "folder":
+            path = QFileDialog.getExistingDirectory(self, "Export into folder", self.output.text())
+        else:
+            path, _ = QFileDialog.getSaveFileName(self, "Export to", self.output.text())
         if path:
             self.output.setText(path)
 
