@@ -22,6 +22,7 @@ from sqlmodel import select
 from annotator.core import geometry, models
 from annotator.core.batch import map_pages
 from annotator.core.media import write_atomic
+from annotator.core.names import page_labels
 from annotator.core.project import Project
 from annotator.core.reruns import drop_untouched, renumber
 from annotator.core.segmentation import owner_panel
@@ -40,14 +41,16 @@ class OcrResult:
     differs: int = 0
     cached: bool = False
     error: str | None = None
+    label: str = ""
 
     @property
     def message(self) -> str:
+        name = self.label or f"page {self.page_id}"
         if self.error:
-            return f"page {self.page_id}: {self.error}"
+            return f"{name}: {self.error}"
         extra = f"; kept {self.kept} corrected region(s)" if self.kept else ""
         extra += f"; OCR now differs on {self.differs}" if self.differs else ""
-        return f"page {self.page_id}: {self.regions} text regions ({self.added} new{extra})"
+        return f"{name}: {self.regions} text regions ({self.added} new{extra})"
 
 
 @dataclass
@@ -70,8 +73,11 @@ def _shape_from_json(item: dict, engine: str, version: str) -> TextShape:
     )
 
 
-def _ocr_task(task: tuple[str, str, str, str]) -> dict:
-    """Worker: read one page (or take its cached reading). Returns the cache payload."""
+def _ocr_task(task: tuple[str, str, str, str], step=None) -> dict:
+    """Worker: read one page (or take its cached reading). Returns the cache payload.
+
+    ``step(done, total, unit)`` (in-process runs only) follows the page's tiles and may raise
+    ``OcrCancelled``; a cancelled page writes no cache entry and stores nothing."""
     from annotator.vision.images import load_array
     from annotator.vision.ocr import get_engine
     from annotator.vision.reading import read_page
@@ -84,7 +90,7 @@ def _ocr_task(task: tuple[str, str, str, str]) -> dict:
         except (OSError, ValueError):
             pass  # a damaged cache entry is simply recomputed
     engine = get_engine(engine_name)
-    shapes = read_page(load_array(path), engine, lang=lang)
+    shapes = read_page(load_array(path), engine, lang=lang, progress=step)
     payload = {"engine": engine.name, "engine_version": engine.version, "texts": [s.to_json() for s in shapes]}
     write_atomic(cache, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     return payload | {"cached": False}
@@ -171,8 +177,12 @@ def ocr_pages(
     """OCR many pages in worker processes, storing each page as soon as it is read.
 
     A page whose engine crashes or exceeds ``timeout`` seconds is reported; the rest go on.
+    ``progress(done, total, text)`` counts pages; with ``workers=1`` (in this process) it also
+    follows the tiles of each page ("Ep 2 p. 1 · tiles 3 of 19"), and ``cancelled`` is polled
+    at every tile boundary: the page being read is dropped whole (no regions, no cache entry),
+    pages finished before it stay stored.
     """
-    from annotator.vision.ocr import engine_fingerprint, get_engine
+    from annotator.vision.ocr import OcrCancelled, engine_fingerprint, get_engine
 
     name = project_engine(project, engine)
     resolved = get_engine(name)
@@ -185,21 +195,42 @@ def ocr_pages(
             cache = project.cache_dir / "ocr" / page.media_sha256[:2] / f"{page.media_sha256}-{fingerprint}.json"
             key = (str(project.media_file(page.media_path)), name, lang, str(cache))
             tasks.setdefault(key, []).append(page_id)
-            names[page_id] = page.original_filename
+    names = page_labels(project, page_ids)
     done = 0
-    results = map_pages(_ocr_task, list(tasks), workers=workers, cancelled=cancelled, timeout=timeout)
+
+    def in_process(task):
+        """The in-process variant follows the page's tiles and stops at a tile boundary."""
+        first = tasks[task][0]
+
+        def step(n: int, total: int, unit: str) -> None:
+            if cancelled and cancelled():
+                raise OcrCancelled("cancelled")
+            if progress and total:
+                text = f"{names.get(first, first)} · {unit} {n} of {total}"
+                if len(page_ids) > 1:
+                    text = f"page {done + 1} of {len(page_ids)}: {text}"
+                progress(n, total, text)
+
+        return _ocr_task(task, step)
+
+    results = map_pages(in_process if workers == 1 else _ocr_task, list(tasks), workers=workers,
+                        cancelled=cancelled, timeout=timeout)
     for task, payload, error in results:
+        if isinstance(error, OcrCancelled):
+            break
         for page_id in tasks[task]:
             if error is not None:
-                report.results.append(OcrResult(page_id, error=f"{error.__class__.__name__}: {error}"))
+                report.results.append(OcrResult(page_id, error=f"{error.__class__.__name__}: {error}",
+                                                label=names.get(page_id, "")))
             else:
                 shapes = [_shape_from_json(t, payload["engine"], payload["engine_version"]) for t in payload["texts"]]
                 result = store_regions(project, page_id, shapes)
                 result.cached = payload.get("cached", False)
+                result.label = names.get(page_id, "")
                 report.results.append(result)
             done += 1
             if progress:
-                progress(done, len(page_ids), names[page_id])
+                progress(done, len(page_ids), names.get(page_id, str(page_id)))
     report.cancelled = done < len(page_ids)
     return report
 
