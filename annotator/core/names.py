@@ -50,3 +50,15 @@ def page_span(indexes: list[int]) -> str:
         return "no pages"
     first, last = min(indexes) + 1, max(indexes) + 1
     return f"p. {first}" if first == last else f"pp. {first}–{last}"
+
+
+def import_message(project: Project, episode_id: int | None, page_ids: list[int], duplicates: int = 0,
+                   errors: int = 0) -> str:
+    """'Imported 10 page(s) into Series · Ep 2 (pp. 1–10)', the sentence GUI and CLI print."""
+    if episode_id is None:
+        text = "Imported no pages"
+    else:
+        with project.session() as s:
+            indexes = list(s.exec(select(models.Page.index).where(models.Page.id.in_(page_ids))).all()) if page_ids else []
+        text = f"Imported {len(page_ids)} page(s) into {episode_label(project, episode_id)} ({page_span(indexes)})"
+    return text + f" ({duplicates} duplicate(s) skipped, {errors} error(s))"
