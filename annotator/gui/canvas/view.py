@@ -131,8 +131,8 @@ class PageView(QGraphicsView):
                 item = self.overlays.get(key)
                 if item is not None:
                     item.setSelected(True)
-                    if centre:
-                        self.ensureVisible(item, 40, 40)
+                    if centre:  # Tab puts the region in the middle of the view, not at an edge
+                        self.centerOn(item)
         finally:
             self.scene().blockSignals(blocker)
         self._emit_selection()
