@@ -146,3 +146,48 @@ def guess_from_name(path: str | Path) -> dict:
     title = re.sub(r"[\s._-]+", " ", rest).strip()
     out["title"] = title[:1].upper() + title[1:] if title.isascii() else title
     return out
+
+
+def details(project: Project, episode_id: int) -> dict:
+    """The Episode details dialog's fields: provenance plus series name."""
+    from annotator.core.gui_queries import episode_details
+
+    out = episode_details(project, episode_id)
+    with project.session() as s:
+        episode = get_row(s, models.Episode, episode_id)
+        series = s.get(models.Series, episode.series_id)
+        out["series"] = series.name if series else ""
+    return out
+
+
+def update_details(project: Project, episode_id: int, **fields) -> dict:
+    """Change an episode's series, number and provenance fields; returns the old values (for undo).
+
+    Series and number are checked first, so a number clash changes nothing."""
+    from annotator.core.gui_queries import update_episode
+
+    before: dict = {}
+    if "series" in fields or "number" in fields:
+        current = details(project, episode_id)
+        moved = move_episode(project, episode_id, fields.pop("series", current["series"]),
+                             fields.pop("number", current["number"]))
+        before.update(moved)
+    if fields:
+        before.update(update_episode(project, episode_id, **fields))
+    return before
+
+
+def rename_series(project: Project, series_id: int, name: str) -> dict:
+    """Rename a series (refusing a name another series has); returns the old name."""
+    name = name.strip()
+    if not name:
+        raise ValueError("a series needs a name")
+    with project.session() as s:
+        series = get_row(s, models.Series, series_id)
+        other = s.exec(select(models.Series.id).where(models.Series.name == name, models.Series.id != series_id)).first()
+        if other is not None:
+            raise EpisodeConflict(f"there is already a series called {name}; move the episodes there instead")
+        before = {"name": series.name}
+        series.name = name
+        s.add(series)
+        return before

@@ -75,7 +75,12 @@ class PageEditor(QObject):
 
     def reload(self) -> None:
         if self.data is not None:
-            self.data = annotate.page_data(self.ctx.project, self.data.page.id)
+            try:
+                self.data = annotate.page_data(self.ctx.project, self.data.page.id)
+            except annotate.NotFound:  # its episode was deleted (undo brings it back: open it again)
+                self.data = None
+                self.view.clear()
+                return
             self.view.sync(self.data)
 
     def _on_changed(self, kind: str, page_id) -> None:

@@ -58,3 +58,20 @@ def test_guess_from_name_and_import_message(project, tmp_path):
     report = _episode(project, tmp_path, "Secret", 2)
     assert import_message(project, report.episode_id, report.page_ids) == (
         "Imported 1 page(s) into Secret · Ep 2 (p. 1) (0 duplicate(s) skipped, 0 error(s))")
+
+
+def test_update_details_moves_renumbers_and_undoes(project, tmp_path):
+    one = _episode(project, tmp_path, "A", 1)
+    _episode(project, tmp_path, "B", 2)
+    before = episodes.update_details(project, one.episode_id, series="B", number=3, title="Renamed")
+    assert episodes.details(project, one.episode_id)["series"] == "B"
+    with pytest.raises(episodes.EpisodeConflict):
+        episodes.update_details(project, one.episode_id, number=2, title="never stored")
+    assert episodes.details(project, one.episode_id)["title"] == "Renamed"
+    episodes.update_details(project, one.episode_id, **before)
+    restored = episodes.details(project, one.episode_id)
+    assert (restored["series"], restored["number"], restored["title"]) == ("A", 1, "")
+    series_b = next(se.id for se in library(project) if se.name == "B")
+    with pytest.raises(episodes.EpisodeConflict):
+        episodes.rename_series(project, series_b, "A")
+    assert episodes.rename_series(project, series_b, "Bee") == {"name": "B"}
