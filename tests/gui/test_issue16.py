@@ -215,6 +215,8 @@ def test_library_menu_moves_renumbers_and_deletes_episodes_with_undo(qtbot, wind
 
     _menu_action(window, "Delete episode").trigger()
     assert all(ep.id != episode.id for se in library(ctx.project) for ep in se.episodes)
+    window.activateWindow()  # back from the modal dialog, as the window manager does
+    qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(tree, Qt.Key.Key_Z, CTRL)
     assert any(ep.id == episode.id and len(ep.pages) == len(episode.pages)
                for se in library(ctx.project) for ep in se.episodes)
