@@ -9,12 +9,12 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QUndoView, QWidget
 
 from annotator.core import episodes
-from annotator.gui import commands, operations
 from annotator.core.importer import EpisodeSpec
+from annotator.gui import commands, operations
+from annotator.gui import help as help_pages
 from annotator.gui.app import apply_theme, application
 from annotator.gui.codebook_dock import CodebookDock
 from annotator.gui.dialogs import EpisodeDialog, ImportDialog, SettingsDialog, ShortcutsDialog
-from annotator.gui import help as help_pages
 from annotator.gui.inspector import InspectorDock
 from annotator.gui.canvas.tools import Tool
 from annotator.gui.canvas.view import PageView
