@@ -158,9 +158,8 @@ def strip_figures(tmp: str) -> None:
     latencies, tiles = [], []
     for stop_after in (1, 4, 8):
         shutil.rmtree(root / "cache" / "ocr", ignore_errors=True)
-        seen = []
-        window.ctx.jobs.progressed.connect(lambda _l, done, total, name, seen=seen: seen.append((done, total, name)))
-        operations.ocr(window.ctx, [strip])
+        seen: list = []
+        operations.ocr(window.ctx, [strip], progress=lambda done, total, name: seen.append((done, total, name)))
         spin_until(lambda: any(d >= stop_after and "tiles" in n for d, _t, n in seen), 600)
         t = time.perf_counter()
         bar.cancel.click()

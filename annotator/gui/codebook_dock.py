@@ -15,6 +15,7 @@ from annotator.gui.dialogs import MotifDialog
 from annotator.gui.editor import PageEditor
 from annotator.gui.models.codebook_model import CodebookModel
 from annotator.gui.models.tree import KEY_ROLE
+from annotator.gui.wrapping import WrapDelegate
 
 
 class CodebookDock(QDockWidget):
@@ -31,8 +32,7 @@ class CodebookDock(QDockWidget):
         self.tree = QTreeView()
         self.tree.setModel(self.model)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setUniformRowHeights(False)
-        self.tree.setWordWrap(True)  # long motif names wrap onto a second line instead of being cut off
+        self.wrap = WrapDelegate(self.tree)  # long motif names wrap onto a second line instead of being cut off
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.tree.setDropIndicatorShown(True)

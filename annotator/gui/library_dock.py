@@ -18,6 +18,7 @@ from annotator.gui import commands
 from annotator.core.library import PageInfo, library
 from annotator.core.media import ensure_thumbnail
 from annotator.gui.context import AppContext
+from annotator.gui.wrapping import WrapDelegate
 from annotator.gui.models.library_model import LibraryModel
 from annotator.gui.models.tree import KEY_ROLE
 
@@ -29,9 +30,8 @@ class LibraryTree(QTreeView):
         super().__init__(parent)
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
-        self.setUniformRowHeights(False)
-        self.setWordWrap(True)  # a long series name wraps instead of being cut off
         self.setIconSize(QSize(30, 40))
+        self.wrap = WrapDelegate(self)  # a long series name wraps instead of being cut off
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)

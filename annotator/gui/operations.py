@@ -55,7 +55,7 @@ def segment(ctx: AppContext, page_ids: list[int], on_done=None):
     return ctx.jobs.run_op(work, done, label="Segmenting")
 
 
-def ocr(ctx: AppContext, page_ids: list[int], on_done=None):
+def ocr(ctx: AppContext, page_ids: list[int], on_done=None, progress=None):
     from annotator.core.ocr_service import ocr_pages
 
     engine = ctx.project.setting("ocr_engine", "") or None
@@ -69,7 +69,7 @@ def ocr(ctx: AppContext, page_ids: list[int], on_done=None):
         if on_done:
             on_done(report)
 
-    return ctx.jobs.run_op(work, done, label="OCR")
+    return ctx.jobs.run_op(work, done, progress=progress, label="OCR")
 
 
 def ocr_regions(ctx: AppContext, page_id: int, region_ids: list[int], on_done=None):
