@@ -62,7 +62,7 @@ def ocr(ctx: AppContext, page_ids: list[int], on_done=None, progress=None):
 
     def work(control):
         return ocr_pages(ctx.project, page_ids, engine=engine, workers=1 if len(page_ids) == 1 else None,
-                         progress=control.progress, cancelled=control.cancelled)
+                         progress=control.progress, cancelled=control.cancelled, isolate_strips=True)
 
     def done(report):
         _report(ctx, "OCR", report, page_ids)
