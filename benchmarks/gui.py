@@ -24,7 +24,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QPoint, QPointF, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import (  # noqa: E402
+    QElapsedTimer, QEvent, QEventLoop, QObject, QPoint, QPointF, QSettings, Qt, QTimer,
+)
 from PySide6.QtGui import QWheelEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -87,10 +89,25 @@ class Heartbeat:
 
 
 def spin_until(predicate, timeout_s: float = 600) -> None:
+    """Run the event loop until ``predicate()`` holds, checking every millisecond.
+
+    A nested QEventLoop rather than a processEvents() loop: tens of thousands of processEvents()
+    calls made PySide6 abort with "none_dealloc" on this machine."""
+    if predicate():
+        return
     end = time.perf_counter() + timeout_s
-    while not predicate() and time.perf_counter() < end:
-        QApplication.processEvents()
-        time.sleep(0.001)
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(1)
+
+    def check() -> None:
+        if predicate() or time.perf_counter() > end:
+            loop.quit()
+
+    timer.timeout.connect(check)
+    timer.start()
+    loop.exec()
+    timer.stop()
 
 
 def long_strip(folder: Path, copies: int = 3) -> Path:
@@ -159,8 +176,6 @@ def strip_figures(tmp: str) -> None:
     print("Cancel → job ended, one-strip OCR: " + ", ".join(
         f"{ms(s)} (at tile {d} of {n})" for s, (d, n) in zip(latencies, tiles))
         + f"; max {ms(max(latencies))} (goal < 1 s)", flush=True)
-    # Scrolling last: on this machine PySide6 once aborted (none_dealloc) a while after these synthetic
-    # wheel events, so every figure above is printed first.
     for label, fit in (("fit width", window.view.fit_width), ("100 %", window.view.actual_size)):
         fit()
         window.view.centerOn(540, 12000)
