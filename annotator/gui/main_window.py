@@ -43,6 +43,7 @@ class MainWindow(QMainWindow):
         self.codebook = CodebookDock(ctx, self.editor, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.codebook)
         self.characters = None
+        self.comparison = None
         self.history = QDockWidget("Undo history", self)
         self.history.setObjectName("history")
         self.history.setWidget(QUndoView(ctx.undo))
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
         self.action("import_folder", "Import &folder…", self._import_folder, None, file)
         self.action("episode", "&Episode details…", self.edit_episode, "Ctrl+E", file)
         self.action("characters", "&Characters…", self.show_characters, "Ctrl+Shift+C", file)
+        self.action("export", "E&xport…", self.show_export, "Ctrl+Shift+E", file)
         self.action("settings", "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences, file)
         file.addSeparator()
         self.action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit, file)
@@ -112,6 +114,7 @@ class MainWindow(QMainWindow):
         self.action("actual_size", "&Actual size", self.view.actual_size, "Ctrl+1", view)
         self.action("zoom_in", "Zoom &in", lambda: self.view.zoom_by(1.25), QKeySequence.StandardKey.ZoomIn, view)
         self.action("zoom_out", "Zoom &out", lambda: self.view.zoom_by(0.8), QKeySequence.StandardKey.ZoomOut, view)
+        self.action("compare", "&Compare episodes…", self.show_comparison, "Ctrl+Shift+M", view)
         self.docks_menu = view.addMenu("Docks")
         for dock in (self.library, self.inspector, self.codebook, self.history):
             self.docks_menu.addAction(dock.toggleViewAction())
@@ -265,6 +268,28 @@ class MainWindow(QMainWindow):
             self.characters = CharactersDialog(self.ctx, self.editor, self)
         self.characters.show()
         self.characters.raise_()
+
+    def show_comparison(self) -> None:
+        from annotator.gui.compare_window import ComparisonWindow
+
+        if self.comparison is None:
+            self.comparison = ComparisonWindow(self.ctx, self)
+            self.comparison.openPanelRequested.connect(self.open_panel)
+        self.comparison.show()
+        self.comparison.raise_()
+
+    def open_panel(self, page_id: int, panel_id: int | None) -> None:
+        """Show a page (from the comparison window) with the panel selected."""
+        self.editor.open_page(page_id)
+        if panel_id is not None:
+            self.editor.view.select([("panel", panel_id)])
+        self.raise_()
+        self.activateWindow()
+
+    def show_export(self) -> None:
+        from annotator.gui.export_dialog import ExportDialog
+
+        ExportDialog(self.ctx, self.library.current_episode(), self).exec()
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         rows = [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text().replace("&", ""))
