@@ -15,7 +15,13 @@ def _batch_report(report, as_json: bool, verb: str) -> None:
         click.echo(f"error: {result.message}", err=True)
     data = {"pages": [r.__dict__ | {"message": r.message} for r in report.results], "cancelled": report.cancelled,
             "errors": len(report.errors)}
-    emit(data, as_json, lambda d: click.echo(f"{verb} {len(d['pages'])} page(s), {d['errors']} error(s)"))
+    def human(d):
+        for page in d["pages"]:
+            if not page["error"]:
+                click.echo(page["message"])
+        click.echo(f"{verb} {len(d['pages'])} page(s), {d['errors']} error(s)")
+
+    emit(data, as_json, human)
 
 
 @cli.command()

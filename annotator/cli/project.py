@@ -47,15 +47,18 @@ def import_cmd(directory, files, series, number, title, title_zh, url, published
 
     spec = EpisodeSpec(series=series, number=number, title=title, title_zh=title_zh, url=url,
                        published_on=published, direction=direction)
+    from annotator.core.names import import_message
+
     with open_project(directory, db) as project:
         report = import_pages(project, list(files), spec, progress=progress_bar("Importing", sys.stderr.isatty()))
-    result = report.to_json()
+        message = import_message(project, report.episode_id, report.page_ids, len(report.duplicates),
+                                 len(report.errors))
+    result = report.to_json() | {"message": message}
     for item in result["errors"]:
         click.echo(f"error: {item['file']}: {item['error']}", err=True)
 
     def human(r):
-        click.echo(f"Imported {r['pages_added']} page(s) into episode {r['episode_id']}"
-                   f" ({len(r['duplicates'])} duplicate(s) skipped, {len(r['errors'])} error(s))")
+        click.echo(r["message"])
 
     emit(result, as_json, human)
     if result["errors"] and not result["pages_added"] and not result["duplicates"]:

@@ -68,6 +68,7 @@ def restore(project: Project, snapshot: dict) -> None:
                 s.add(region)
         if snapshot.get("page_id") is not None and snapshot.get("panel_order"):
             _apply_order(s, snapshot["page_id"], snapshot["panel_order"])
+            _relink_regions(s, snapshot["page_id"])
 
 
 def page_data(project: Project, page_id: int) -> PageData:
@@ -105,6 +106,25 @@ def _apply_order(session, page_id: int, ordered_ids: list[int]) -> None:
             session.add(panel)
 
 
+def _relink_regions(session, page_id: int, region_ids: list[int] | None = None) -> None:
+    """Link text regions to the panel holding most of them (None outside every panel).
+
+    Run after every panel edit (draw, reshape, split, merge, delete, undo) and region move, so a
+    region never keeps a deleted panel's place or misses the panel redrawn around it.
+    """
+    session.flush()
+    panels = session.exec(select(models.Panel).where(models.Panel.page_id == page_id)).all()
+    query = select(models.TextRegion).where(models.TextRegion.page_id == page_id)
+    if region_ids is not None:
+        query = query.where(models.TextRegion.id.in_(region_ids))
+    for region in session.exec(query).all():
+        best, _ = geometry.best_match(region.bbox, panels, score=geometry.overlap)
+        owner = best.id if best is not None else None
+        if region.panel_id != owner:
+            region.panel_id = owner
+            session.add(region)
+
+
 def _set_geometry(row, polygon) -> None:
     points = geometry.normalise(polygon)
     row.polygon = points
@@ -122,16 +142,19 @@ def add_panel(project: Project, page_id: int, polygon, *, order: int | None = No
         s.flush()
         if order is not None and order < len(ids):
             _apply_order(s, page_id, ids[:order] + [panel.id] + ids[order:])
+        _relink_regions(s, page_id)
         return panel.id
 
 
 def set_panel_polygon(project: Project, panel_id: int, polygon, expected_version: int | None = None) -> None:
-    """Change a panel's outline; a human edit makes it ``manual`` so re-segmenting keeps it."""
+    """Change a panel's outline; a human edit makes it ``manual`` (no machine confidence) so
+    re-segmenting keeps it."""
     with project.session() as s:
         panel = get_row(s, models.Panel, panel_id, expected_version)
         _set_geometry(panel, polygon)
-        panel.source = "manual"
+        panel.source, panel.confidence = "manual", None
         s.add(panel)
+        _relink_regions(s, panel.page_id)
 
 
 def set_panel_memo(project: Project, panel_id: int, memo: str, expected_version: int | None = None) -> None:
@@ -161,6 +184,7 @@ def delete_panel(project: Project, panel_id: int) -> dict:
         s.delete(panel)
         s.flush()
         _apply_order(s, page_id, [i for i in snap["panel_order"] if i != panel_id])
+        _relink_regions(s, page_id)
         return snap
 
 
@@ -183,7 +207,7 @@ def split_panel(project: Project, panel_id: int, a, b) -> dict:
         before = snapshot_rows(panel)[0][1]
         order = _panel_ids(s, panel.page_id)
         _set_geometry(panel, one)
-        panel.source = "manual"
+        panel.source, panel.confidence = "manual", None
         s.add(panel)
         new = models.Panel(page_id=panel.page_id, order=len(order), source="manual")
         _set_geometry(new, two)
@@ -191,6 +215,7 @@ def split_panel(project: Project, panel_id: int, a, b) -> dict:
         s.flush()
         position = order.index(panel_id) + 1
         _apply_order(s, panel.page_id, order[:position] + [new.id] + order[position:])
+        _relink_regions(s, panel.page_id)
         return {"ids": [panel.id, new.id], "before": before, "order": order}
 
 
@@ -203,11 +228,12 @@ def unsplit_panel(project: Project, result: dict) -> None:
             s.delete(second)
             s.flush()
         first = get_row(s, models.Panel, first_id)
-        for key in ("polygon", "x", "y", "w", "h", "source"):
+        for key in ("polygon", "x", "y", "w", "h", "source", "confidence"):
             setattr(first, key, result["before"][key])
         s.add(first)
         s.flush()
         _apply_order(s, first.page_id, result["order"])
+        _relink_regions(s, first.page_id)
 
 
 def merge_panels(project: Project, panel_ids: list[int]) -> dict:
@@ -245,7 +271,7 @@ def merge_panels(project: Project, panel_ids: list[int]) -> dict:
                 region.panel_id = keep.id
                 s.add(region)
         _set_geometry(keep, geometry.merge([p.polygon for p in panels]))
-        keep.source = "manual"
+        keep.source, keep.confidence = "manual", None
         s.add(keep)
         for other in others:
             s.delete(other)
@@ -254,6 +280,7 @@ def merge_panels(project: Project, panel_ids: list[int]) -> dict:
         s.flush()
         undo["copies"] = [(row.__tablename__, row.id) for row in copies]
         _apply_order(s, page_id, [i for i in order if i == keep.id or i not in panel_ids])
+        _relink_regions(s, page_id)
         return {"id": keep.id, "undo": undo}
 
 
@@ -267,13 +294,14 @@ def unmerge_panels(project: Project, result: dict) -> None:
             if row is not None:
                 s.delete(row)
         row = get_row(s, models.Panel, keep["id"])
-        for key in ("polygon", "x", "y", "w", "h", "source"):
+        for key in ("polygon", "x", "y", "w", "h", "source", "confidence"):
             setattr(row, key, keep[key])
         s.add(row)
     for snap in undo["deleted"]:
         restore(project, snap)
     with project.session() as s:
         _apply_order(s, keep["page_id"], undo["order"])
+        _relink_regions(s, keep["page_id"])
 
 
 # -- text regions ---------------------------------------------------------------------------
@@ -301,6 +329,8 @@ def add_region(project: Project, page_id: int, polygon, **fields: Any) -> int:
         _set_geometry(region, polygon)
         s.add(region)
         s.flush()
+        if "panel_id" not in fields:
+            _relink_regions(s, page_id, [region.id])
         return region.id
 
 
@@ -324,6 +354,8 @@ def update_region(project: Project, region_id: int, expected_version: int | None
         if "text" in fields:
             region.ocr_differs = False
         s.add(region)
+        if "polygon" in fields and "panel_id" not in fields:
+            _relink_regions(s, region.page_id, [region.id])
         return before
 
 

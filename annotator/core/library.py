@@ -30,6 +30,7 @@ class PageInfo:
     panels: int = 0
     regions: int = 0
     codings: int = 0
+    checked: int = 0  # text regions a person has corrected or accepted (text is not NULL)
 
 
 @dataclass
@@ -54,6 +55,7 @@ class EpisodeInfo:
             "pages": len(self.pages),
             "panels": sum(p.panels for p in self.pages),
             "regions": sum(p.regions for p in self.pages),
+            "checked": sum(p.checked for p in self.pages),
             "codings": self.codings + sum(p.codings for p in self.pages),
         }
 
@@ -77,6 +79,9 @@ def library(project: Project) -> list[SeriesInfo]:
     with project.session() as s:
         panels = _count_by(s, models.Panel.page_id)
         regions = _count_by(s, models.TextRegion.page_id)
+        checked = Counter(dict(s.exec(
+            select(models.TextRegion.page_id, func.count()).where(models.TextRegion.text.is_not(None))
+            .group_by(models.TextRegion.page_id)).all()))
         page_codings = _count_by(s, models.Coding.page_id)
         panel_page = dict(s.exec(select(models.Panel.id, models.Panel.page_id)).all())
         region_page = dict(s.exec(select(models.TextRegion.id, models.TextRegion.page_id)).all())
@@ -119,6 +124,7 @@ def library(project: Project) -> list[SeriesInfo]:
                     panels.get(page.id, 0),
                     regions.get(page.id, 0),
                     page_codings.get(page.id, 0),
+                    checked.get(page.id, 0),
                 )
             )
     return list(out.values())

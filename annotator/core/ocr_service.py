@@ -12,8 +12,10 @@ engine costs nothing. Storing a page's readings is one transaction:
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -22,6 +24,7 @@ from sqlmodel import select
 from annotator.core import geometry, models
 from annotator.core.batch import map_pages
 from annotator.core.media import write_atomic
+from annotator.core.names import page_labels
 from annotator.core.project import Project
 from annotator.core.reruns import drop_untouched, renumber
 from annotator.core.segmentation import owner_panel
@@ -40,14 +43,16 @@ class OcrResult:
     differs: int = 0
     cached: bool = False
     error: str | None = None
+    label: str = ""
 
     @property
     def message(self) -> str:
+        name = self.label or f"page {self.page_id}"
         if self.error:
-            return f"page {self.page_id}: {self.error}"
+            return f"{name}: {self.error}"
         extra = f"; kept {self.kept} corrected region(s)" if self.kept else ""
         extra += f"; OCR now differs on {self.differs}" if self.differs else ""
-        return f"page {self.page_id}: {self.regions} text regions ({self.added} new{extra})"
+        return f"{name}: {self.regions} text regions ({self.added} new{extra})"
 
 
 @dataclass
@@ -70,13 +75,19 @@ def _shape_from_json(item: dict, engine: str, version: str) -> TextShape:
     )
 
 
-def _ocr_task(task: tuple[str, str, str, str]) -> dict:
-    """Worker: read one page (or take its cached reading). Returns the cache payload."""
+def _ocr_task(task: tuple[str, str, str, str], step=None) -> dict:
+    """Worker: read one page (or take its cached reading). Returns the cache payload.
+
+    ``step(done, total, unit)`` (in-process runs only) follows the page's tiles and may raise
+    ``OcrCancelled``; a cancelled page writes no cache entry and stores nothing. A fifth task
+    item, a queue, receives the same steps from a worker process."""
     from annotator.vision.images import load_array
     from annotator.vision.ocr import get_engine
     from annotator.vision.reading import read_page
 
-    path, engine_name, lang, cache_path = task
+    path, engine_name, lang, cache_path, *relay = task
+    if step is None and relay:
+        step = partial(_put, relay[0])
     cache = Path(cache_path)
     if cache.exists():
         try:
@@ -84,10 +95,35 @@ def _ocr_task(task: tuple[str, str, str, str]) -> dict:
         except (OSError, ValueError):
             pass  # a damaged cache entry is simply recomputed
     engine = get_engine(engine_name)
-    shapes = read_page(load_array(path), engine, lang=lang)
+    shapes = read_page(load_array(path), engine, lang=lang, progress=step)
     payload = {"engine": engine.name, "engine_version": engine.version, "texts": [s.to_json() for s in shapes]}
     write_atomic(cache, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     return payload | {"cached": False}
+
+
+def _put(queue, done: int, total: int, unit: str) -> None:
+    queue.put((done, total, unit))
+
+
+class _TileRelay:
+    """Tile progress from a worker process back to ``show(done, total, unit)`` in this one."""
+
+    def __init__(self, show: Callable[[int, int, str], None]):
+        import multiprocessing
+
+        self.manager = multiprocessing.get_context("spawn").Manager()
+        self.queue = self.manager.Queue()
+        self.thread = threading.Thread(target=self._drain, args=(show,), daemon=True)
+        self.thread.start()
+
+    def _drain(self, show) -> None:
+        while (item := self.queue.get()) is not None:
+            show(*item)
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join(5)
+        self.manager.shutdown()
 
 
 def _human_touched(session, page_id: int) -> set[int]:
@@ -167,12 +203,20 @@ def ocr_pages(
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     timeout: float | None = PAGE_TIMEOUT,
+    isolate_strips: bool = False,
 ) -> OcrReport:
     """OCR many pages in worker processes, storing each page as soon as it is read.
 
     A page whose engine crashes or exceeds ``timeout`` seconds is reported; the rest go on.
+    ``progress(done, total, text)`` counts pages; with ``workers=1`` (in this process) it also
+    follows the tiles of each page ("Ep 2 p. 1 · tiles 3 of 19"), and ``cancelled`` is polled
+    at every tile boundary: the page being read is dropped whole (no regions, no cache entry),
+    pages finished before it stay stored. ``isolate_strips`` (the window's choice) reads a single
+    long strip in a worker process instead, so Cancel stops it at once by stopping the process
+    (its tiles are still reported); an ordinary page stays in this process, where the engine's
+    models are already loaded.
     """
-    from annotator.vision.ocr import engine_fingerprint, get_engine
+    from annotator.vision.ocr import OcrCancelled, engine_fingerprint, get_engine
 
     name = project_engine(project, engine)
     resolved = get_engine(name)
@@ -185,23 +229,61 @@ def ocr_pages(
             cache = project.cache_dir / "ocr" / page.media_sha256[:2] / f"{page.media_sha256}-{fingerprint}.json"
             key = (str(project.media_file(page.media_path)), name, lang, str(cache))
             tasks.setdefault(key, []).append(page_id)
-            names[page_id] = page.original_filename
+            strip = page.kind == "strip"
+    names = page_labels(project, page_ids)
+    relay = None
+    if workers == 1 and isolate_strips and len(page_ids) == 1 and strip:
+        label = names.get(page_ids[0], str(page_ids[0]))
+        relay = _TileRelay(lambda n, total, unit: progress and total and progress(
+            n, total, f"{label} · {unit} {n} of {total}"))
+        workers, tasks = None, {key + (relay.queue,): ids for key, ids in tasks.items()}
+
+    def in_process(task):
+        """The in-process variant follows the page's tiles and stops at a tile boundary."""
+        first = tasks[task][0]
+
+        def step(n: int, total: int, unit: str) -> None:
+            if cancelled and cancelled():
+                raise OcrCancelled("cancelled")
+            if progress and total:
+                text = f"{names.get(first, first)} · {unit} {n} of {total}"
+                if len(page_ids) > 1:
+                    text = f"page {len(report.results) + 1} of {len(page_ids)}: {text}"
+                progress(n, total, text)
+
+        return _ocr_task(task, step)
+
+    results = map_pages(in_process if workers == 1 else _ocr_task, list(tasks), workers=workers,
+                        cancelled=cancelled, timeout=timeout)
+    try:
+        _store_all(project, report, results, tasks, names, page_ids, progress)
+    finally:
+        if relay is not None:  # stopping the relay's manager process takes a moment: not on the caller's time
+            threading.Thread(target=relay.close, daemon=True).start()
+    report.cancelled = len(report.results) < len(page_ids)
+    return report
+
+
+def _store_all(project, report, results, tasks, names, page_ids, progress) -> None:
+    from annotator.vision.ocr import OcrCancelled
+
     done = 0
-    results = map_pages(_ocr_task, list(tasks), workers=workers, cancelled=cancelled, timeout=timeout)
     for task, payload, error in results:
+        if isinstance(error, OcrCancelled):
+            break
         for page_id in tasks[task]:
             if error is not None:
-                report.results.append(OcrResult(page_id, error=f"{error.__class__.__name__}: {error}"))
+                report.results.append(OcrResult(page_id, error=f"{error.__class__.__name__}: {error}",
+                                                label=names.get(page_id, "")))
             else:
                 shapes = [_shape_from_json(t, payload["engine"], payload["engine_version"]) for t in payload["texts"]]
                 result = store_regions(project, page_id, shapes)
                 result.cached = payload.get("cached", False)
+                result.label = names.get(page_id, "")
                 report.results.append(result)
             done += 1
             if progress:
-                progress(done, len(page_ids), names[page_id])
-    report.cancelled = done < len(page_ids)
-    return report
+                progress(done, len(page_ids), names.get(page_id, str(page_id)))
 
 
 def ocr_page(project: Project, page_id: int, engine: str | None = None, lang: str = "auto") -> OcrResult:

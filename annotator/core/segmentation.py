@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from annotator.core import geometry, models
 from annotator.core.batch import map_pages
+from annotator.core.names import page_labels
 from annotator.core.project import Project
 from annotator.core.reruns import drop_untouched, renumber
 
@@ -29,13 +30,15 @@ class SegmentResult:
     kept: int = 0
     removed: int = 0
     error: str | None = None
+    label: str = ""
 
     @property
     def message(self) -> str:
+        name = self.label or f"page {self.page_id}"
         if self.error:
-            return f"page {self.page_id}: {self.error}"
+            return f"{name}: {self.error}"
         kept = f"; kept {self.kept} corrected panel(s) untouched" if self.kept else ""
-        return f"page {self.page_id}: {self.panels} panels ({self.added} new{kept})"
+        return f"{name}: {self.panels} panels ({self.added} new{kept})"
 
 
 @dataclass
@@ -168,17 +171,19 @@ def segment_pages(
     by_path = {}
     for page_id, path, _name in tasks:
         by_path.setdefault((path, directions[page_id]), []).append(page_id)
-    names = {pid: name for pid, _path, name in tasks}
+    names = page_labels(project, page_ids)
     done = 0
     results = map_pages(_segment_task, list(by_path), workers=workers, cancelled=cancelled, timeout=timeout)
     for task, shapes, error in results:
         for page_id in by_path[task]:
             if error is not None:
-                report.results.append(SegmentResult(page_id, error=str(error) or error.__class__.__name__))
+                result = SegmentResult(page_id, error=str(error) or error.__class__.__name__)
             else:
-                report.results.append(store_panels(project, page_id, shapes))
+                result = store_panels(project, page_id, shapes)
+            result.label = names.get(page_id, "")
+            report.results.append(result)
             done += 1
             if progress:
-                progress(done, len(tasks), names[page_id])
+                progress(done, len(tasks), names.get(page_id, str(page_id)))
     report.cancelled = done < len(tasks)
     return report

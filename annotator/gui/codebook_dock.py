@@ -15,10 +15,12 @@ from annotator.gui.dialogs import MotifDialog
 from annotator.gui.editor import PageEditor
 from annotator.gui.models.codebook_model import CodebookModel
 from annotator.gui.models.tree import KEY_ROLE
+from annotator.gui.wrapping import WrapDelegate
 
 
 class CodebookDock(QDockWidget):
     tagged = Signal(int)
+    codesChanged = Signal()  # motif names or number keys may have changed (menus name them)
 
     def __init__(self, ctx: AppContext, editor: PageEditor, parent=None):
         super().__init__("Codebook", parent)
@@ -30,7 +32,7 @@ class CodebookDock(QDockWidget):
         self.tree = QTreeView()
         self.tree.setModel(self.model)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.tree.setUniformRowHeights(True)
+        self.wrap = WrapDelegate(self.tree)  # long motif names wrap onto a second line instead of being cut off
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.tree.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.tree.setDropIndicatorShown(True)
@@ -69,6 +71,8 @@ class CodebookDock(QDockWidget):
         self._pending.timeout.connect(self.refresh)
         ctx.changed.connect(self._on_changed)
         self.refresh()
+        self.model.modelReset.connect(self.codesChanged)
+        self.model.dataChanged.connect(lambda *_: self.codesChanged.emit())
 
     def refresh(self) -> None:
         current = self.current_motif()
@@ -101,6 +105,14 @@ class CodebookDock(QDockWidget):
         if motif is not None:
             self.editor.toggle_motif(motif)
             self.tagged.emit(motif)
+
+    def shortcut_name(self, key: str) -> str:
+        """What number key ``key`` tags with, for menus and the F1 list."""
+        motif = self.model.by_shortcut(key)
+        if motif is None:
+            return f"Tag with motif {key} (no motif has this key yet)"
+        name = f"{motif.name_zh} {motif.name}".strip() if motif.name_zh else motif.name
+        return f"Tag with “{name}”"
 
     def tag_shortcut(self, key: str) -> None:
         motif = self.model.by_shortcut(key)

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.core import annotate, coding, geometry
+from annotator.core import annotate, coding, episodes, geometry
 from annotator.core.annotate import Conflict, NotFound
 
 GEOMETRY_ID = 1001
@@ -93,6 +93,23 @@ class Delete(Edit):
 
     def revert(self) -> None:
         DELETERS[self.kind][1](self.project, self.snapshot)
+
+
+class DeleteEpisode(Edit):
+    """An episode with all its pages and annotations; undo restores every row under its old id."""
+
+    kind = "library"
+
+    def __init__(self, ctx, episode_id: int):
+        super().__init__(ctx, "Delete episode")
+        self.episode_id = episode_id
+        self.snapshot: dict | None = None
+
+    def apply(self) -> None:
+        self.snapshot = episodes.delete_episode(self.project, self.episode_id)
+
+    def revert(self) -> None:
+        episodes.restore_episode(self.project, self.snapshot)
 
 
 class SetGeometry(Edit):

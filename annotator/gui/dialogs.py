@@ -1,13 +1,13 @@
-"""Dialogs: motif details, episode provenance, settings, and the keyboard help."""
+"""Dialogs: motif details, episode provenance, importing, settings, and the keyboard help."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QColorDialog, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
+    QCheckBox, QColorDialog, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
     QPlainTextEdit, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
@@ -67,6 +67,10 @@ class EpisodeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Episode details")
         self.details = details
+        self.series = QComboBox()
+        self.series.setEditable(True)  # pick a series or type a new one
+        self.series.addItems(details.get("series_names", []))
+        self.series.setCurrentText(details.get("series", ""))
         self.number = QSpinBox(maximum=100000)
         self.number.setValue(details.get("number") or 0)
         self.title = QLineEdit(details.get("title", ""))
@@ -87,6 +91,7 @@ class EpisodeDialog(QDialog):
         self.direction.setCurrentText(details.get("direction") or "(series default)")
         self.notes = QPlainTextEdit(details.get("notes", ""))
         form = QFormLayout(self)
+        form.addRow("Series", self.series)
         form.addRow("Number", self.number)
         form.addRow("Title", self.title)
         form.addRow("标题", self.title_zh)
@@ -102,12 +107,70 @@ class EpisodeDialog(QDialog):
         q = self.date.date()
         direction = self.direction.currentText()
         values = {
-            "number": self.number.value(), "title": self.title.text(), "title_zh": self.title_zh.text(),
+            "series": self.series.currentText().strip(), "number": self.number.value(), "title": self.title.text(), "title_zh": self.title_zh.text(),
             "source_url": self.url.text().strip(), "account": self.account.text(),
             "published_on": date(q.year(), q.month(), q.day()) if self.has_date.isChecked() else None,
             "direction": None if direction.startswith("(") else direction, "notes": self.notes.toPlainText(),
         }
+        if "series" not in self.details:
+            values.pop("series")
         return {k: v for k, v in values.items() if self.details.get(k) != v}
+
+
+class ImportDialog(QDialog):
+    """Where imported pages go: series, episode number, title, date and URL, prefilled from the
+    file or folder name (``guess``) so a strip does not land in "Unsorted" as an untitled episode."""
+
+    def __init__(self, paths: list[str], series_names: list[str], series: str, guess: dict, next_number,
+                 parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Import pages")
+        self.setMinimumWidth(520)
+        self._next_number = next_number
+        names = [str(p).rstrip("/").rsplit("/", 1)[-1] for p in paths]
+        what = QLabel(f"{len(paths)} item(s): " + ", ".join(names[:3]) + (" …" if len(names) > 3 else ""))
+        what.setWordWrap(True)
+        self.series = QComboBox()
+        self.series.setEditable(True)
+        self.series.addItems(series_names)
+        self.series.setCurrentText(series)
+        self.number = QSpinBox(minimum=1, maximum=100000)
+        self.number.setValue(guess.get("number") or next_number(series))
+        self.title = QLineEdit(guess.get("title", ""))
+        self.title.setPlaceholderText("Episode title (any language)")
+        self.has_date = QCheckBox("known")
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        published = guess.get("published_on")
+        self.has_date.setChecked(published is not None)
+        self.date.setDate(QDate(published.year, published.month, published.day) if published else QDate.currentDate())
+        self.date.setEnabled(published is not None)
+        self.has_date.toggled.connect(self.date.setEnabled)
+        self.url = QLineEdit()
+        self.url.setPlaceholderText("https://… where the episode was published (for citation)")
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(what)
+        form.addRow("Series", self.series)
+        form.addRow("Episode number", self.number)
+        form.addRow("Title", self.title)
+        form.addRow("Published on", self.date)
+        form.addRow("", self.has_date)
+        form.addRow("Source URL", self.url)
+        form.addRow(self.hint)
+        form.addRow(_buttons(self))
+        self.series.currentTextChanged.connect(self._series_changed)
+
+    def _series_changed(self, name: str) -> None:
+        self.number.setValue(self._next_number(name.strip()))
+
+    def values(self) -> dict:
+        q = self.date.date()
+        return {"series": self.series.currentText().strip() or "Unsorted", "number": self.number.value(),
+                "title": self.title.text().strip(), "url": self.url.text().strip(),
+                "published_on": date(q.year(), q.month(), q.day()) if self.has_date.isChecked() else None}
 
 
 class SettingsDialog(QDialog):
@@ -143,14 +206,17 @@ class ShortcutsDialog(QDialog):
     def __init__(self, rows: list[tuple[str, str]], parent=None):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        self.resize(520, 640)
+        self.resize(620, 640)
         table = QTableWidget(len(rows), 2)
+        table.setWordWrap(True)
         table.setHorizontalHeaderLabels(["Keys", "Action"])
         for r, (keys, text) in enumerate(rows):
             table.setItem(r, 0, QTableWidgetItem(keys))
             table.setItem(r, 1, QTableWidgetItem(text))
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
+        table.resizeColumnToContents(0)
+        table.horizontalHeader().setStretchLastSection(True)  # the action column takes the rest, never wider
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.resizeRowsToContents()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
         layout = QVBoxLayout(self)

@@ -75,7 +75,12 @@ class PageEditor(QObject):
 
     def reload(self) -> None:
         if self.data is not None:
-            self.data = annotate.page_data(self.ctx.project, self.data.page.id)
+            try:
+                self.data = annotate.page_data(self.ctx.project, self.data.page.id)
+            except annotate.NotFound:  # its episode was deleted (undo brings it back: open it again)
+                self.data = None
+                self.view.clear()
+                return
             self.view.sync(self.data)
 
     def _on_changed(self, kind: str, page_id) -> None:
@@ -183,6 +188,20 @@ class PageEditor(QObject):
         if region is None or all(getattr(region, k) == v for k, v in fields.items()):
             return
         self.push(commands.Update(self.ctx, label, "region", annotate.update_region, region_id, fields, self.page_id))
+
+    def accept_reading(self) -> None:
+        """'A': the selected region's OCR reading is right; mark it checked and go to the next one."""
+        chosen = [self.region(k[1]) for k in self.selected() if k[0] == "region"]
+        todo = [r for r in chosen if r is not None and r.text is None and r.ocr_text]
+        if not chosen:
+            self.ctx.status.emit("Select a text region first (Tab walks through them).")
+            return
+        if todo:
+            self.ctx.undo.beginMacro("Accept OCR reading")
+            for region in todo:
+                self.update_region(region.id, "Accept OCR reading", text=region.ocr_text)
+            self.ctx.undo.endMacro()
+        self.step_region(1)
 
     def set_panel_memo(self, panel_id: int, memo: str) -> None:
         panel = self.panel(panel_id)

@@ -7,11 +7,11 @@ so it is an undo command written to the database straight away.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap, QTextCursor
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDockWidget, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QListWidget,
-    QListWidgetItem, QPlainTextEdit, QPushButton, QStackedWidget, QTextEdit, QVBoxLayout, QWidget,
+    QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QStackedWidget, QTextEdit, QVBoxLayout, QWidget,
 )
 
 from annotator.core import coding, gui_queries
@@ -23,9 +23,15 @@ from annotator.gui.editor import PageEditor
 LANGS = ("zh", "en", "zh-Hant", "ja", "ko", "other")
 
 class CommitEdit(QPlainTextEdit):
-    """A text box that reports its text once editing is finished, not on every key."""
+    """A text box that reports its text once editing is finished, not on every key.
+
+    Ctrl+Enter and Esc finish the edit and emit ``finished`` so the window can hand focus
+    back to the page; while nothing is being typed, Ctrl+Z / Ctrl+Shift+Z are left to the
+    document's undo stack instead of the box's own.
+    """
 
     committed = Signal(str)
+    finished = Signal()
 
     def __init__(self, parent=None, height: int = 70):
         super().__init__(parent)
@@ -40,13 +46,19 @@ class CommitEdit(QPlainTextEdit):
         self.commit()
         super().focusOutEvent(event)
 
+    def event(self, event) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and not self.document().isModified()
+                and (event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
+                     or event.keyCombination().toCombined() == QKeySequence("Ctrl+Shift+Z")[0].toCombined())):
+            event.ignore()  # not overridden: the window's Undo/Redo actions get the key
+            return False
+        return super().event(event)
+
     def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if (enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier) or event.key() == Qt.Key.Key_Escape:
             self.commit()
-            return
-        if event.key() == Qt.Key.Key_Escape:
-            self.commit()
-            self.window().setFocus()
+            self.finished.emit()
             return
         super().keyPressEvent(event)
 
@@ -69,6 +81,8 @@ class CodingsBox(QWidget):
         self.target: tuple[str, int] | None = None
         self.list = QListWidget()
         self.list.setMaximumHeight(110)
+        self.list.setWordWrap(True)  # long motif names wrap instead of being cut off
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.memo = CommitEdit(height=50)
         self.memo.setPlaceholderText("Memo on the selected coding")
         self.remove = QPushButton("Remove motif")
@@ -90,6 +104,7 @@ class CodingsBox(QWidget):
             motif = motifs.get(row.motif_id)
             label = f"{motif.name_zh} {motif.name}".strip() if motif else str(row.motif_id)
             item = QListWidgetItem(swatch(motif.colour if motif else "#888"), label)
+            item.setToolTip(label)
             item.setData(Qt.ItemDataRole.UserRole, (row.id, row.memo))
             self.list.addItem(item)
             if current and current[0] == row.id:
@@ -127,6 +142,10 @@ class RegionForm(QWidget):
         self.ocr.setReadOnly(True)
         self.ocr.setFixedHeight(60)
         self.ocr_meta = QLabel()
+        self.ocr_meta.setWordWrap(True)
+        self.checked = QLabel()
+        self.checked.setObjectName("checkedState")
+        self.checked.setWordWrap(True)
         self.text = CommitEdit()
         self.translation = CommitEdit()
         self.kind = QComboBox()
@@ -139,6 +158,7 @@ class RegionForm(QWidget):
         form = QFormLayout(self)
         form.addRow("OCR reading", self.ocr)
         form.addRow("", self.ocr_meta)
+        form.addRow("Checked", self.checked)
         form.addRow("Corrected text", self.text)
         form.addRow("Translation", self.translation)
         form.addRow("Kind", self.kind)
@@ -162,8 +182,14 @@ class RegionForm(QWidget):
             self.ocr_meta.setText(f"{region.ocr_engine} {region.ocr_engine_version or ''} · confidence {conf}{differs}")
         else:
             self.ocr_meta.setText("not read by OCR")
+        checked = region.text is not None
+        self.checked.setText("✓ checked by a person" if checked else
+                             "✗ not checked: the box stays empty until you correct the reading or accept it (A)")
+        self.checked.setStyleSheet("color: #2e7d32; font-weight: bold" if checked else "color: #c62828")
+        self.text.setPlaceholderText(f"Not checked. OCR reads: {region.ocr_text}" if region.ocr_text
+                                     else "Not checked. Type the text (no OCR reading)")
         if not self.text.hasFocus():
-            self.text.set_value(region.display_text)
+            self.text.set_value(region.text or "")
         if not self.translation.hasFocus():
             self.translation.set_value(region.translation or "")
         self.kind.setCurrentText(region.kind)
@@ -183,7 +209,7 @@ class RegionForm(QWidget):
 
     def _text(self, text: str) -> None:
         region = self.editor.region(self.region_id)
-        if region is not None and not (region.text is None and text == (region.ocr_text or "")):
+        if region is not None and not (region.text is None and text == ""):  # an empty box stays unchecked
             self._set("Correct text", text=text)
 
     def _speaker(self, index: int) -> None:
@@ -229,8 +255,12 @@ class PanelForm(QWidget):
 
     def show_panel(self, panel, number: int) -> None:
         self.panel_id = panel.id
-        conf = f", confidence {panel.confidence:.2f}" if panel.confidence is not None else ""
-        self.header.setText(f"Panel {number} · {panel.source}{conf} · {panel.w}×{panel.h} px")
+        if panel.source == "manual":
+            origin = "drawn by hand"
+        else:
+            conf = f", confidence {panel.confidence:.2f}" if panel.confidence is not None else ""
+            origin = f"found automatically{conf}"
+        self.header.setText(f"Panel {number} · {origin} · {panel.w}×{panel.h} px")
         self.cast.clear()
         for appearance_id, _character_id, name in gui_queries.panel_appearances(self.ctx.project, panel.id):
             item = QListWidgetItem(name)
@@ -264,8 +294,15 @@ class InspectorDock(QDockWidget):
         self.panel_form = PanelForm(ctx, editor)
         for widget in (self.empty, self.region_form, self.panel_form):
             self.stack.addWidget(widget)
-        self.setWidget(self.stack)
-        self.setMinimumWidth(330)
+        # One fixed width whatever is selected, so the page does not jump sideways; tall forms scroll.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.stack)
+        self.setWidget(scroll)
+        self.setMinimumWidth(360)
+        for box in self.findChildren(CommitEdit):
+            box.finished.connect(editor.view.setFocus)
         editor.selectionChanged.connect(lambda _keys: self.refresh())
         ctx.changed.connect(lambda _kind, _page: self.refresh())
 

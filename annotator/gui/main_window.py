@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QUndoView
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QUndoView, QWidget
 
-from annotator.core import gui_queries
+from annotator.core import episodes
+from annotator.core.importer import EpisodeSpec
 from annotator.gui import commands, operations
+from annotator.gui import help as help_pages
 from annotator.gui.app import apply_theme, application
 from annotator.gui.codebook_dock import CodebookDock
-from annotator.gui.dialogs import EpisodeDialog, SettingsDialog, ShortcutsDialog
+from annotator.gui.dialogs import EpisodeDialog, ImportDialog, SettingsDialog, ShortcutsDialog
 from annotator.gui.inspector import InspectorDock
 from annotator.gui.canvas.tools import Tool
 from annotator.gui.canvas.view import PageView
@@ -55,14 +59,17 @@ class MainWindow(QMainWindow):
         self.library.pageActivated.connect(self.editor.open_page)
         self.editor.pageShown.connect(self._page_shown)
         self.library.episodeActivated.connect(self.edit_episode)
-        self.library.tree.filesDropped.connect(lambda paths: operations.import_paths(self.ctx, paths))
+        self.library.tree.filesDropped.connect(self.import_paths)
         self.view.stepRequested.connect(self.editor.step_region)
         self.view.editRequested.connect(self.inspector.edit_text)
         self.actions: dict[str, QAction] = {}
         self._build_menus()
+        QWidget.setTabOrder(self.library.tree, self.view)  # Tab from the library goes to the page
         state = ctx.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        else:  # room for about fifteen motifs under the inspector
+            self.resizeDocks([self.inspector, self.codebook], [460, 420], Qt.Orientation.Vertical)
 
     # -- menus ----------------------------------------------------------------------------
 
@@ -103,6 +110,8 @@ class MainWindow(QMainWindow):
         self.action("merge", "&Merge panels", self.editor.merge_selected, "M", edit)
         self.action("earlier", "Panel &earlier in reading order", lambda: self.editor.move_selected_panel(-1), "[", edit)
         self.action("later", "Panel &later in reading order", lambda: self.editor.move_selected_panel(1), "]", edit)
+        self.action("accept_ocr", "&Accept the OCR reading as checked, go to the next region",
+                    self.editor.accept_reading, "A", edit)
         edit.addAction(self.history.toggleViewAction())
         edit.addSeparator()
         self.action("search", "&Search texts, memos, speakers and motifs…", self.search.focus_query, "Ctrl+F", edit)
@@ -151,11 +160,20 @@ class MainWindow(QMainWindow):
         self.action("tag", "Tag with the &selected motif", self.codebook.tag_current, "Ctrl+T", code)
         code.addSeparator()
         self.action("agreement", "&Agreement between coders…", self.show_agreement, "Ctrl+Shift+K", code)
+        self.codebook.codesChanged.connect(self._name_motif_keys)
+        self._name_motif_keys()
 
         help_menu = bar.addMenu("&Help")
         self.action("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, "F1", help_menu)
+        self.action("manual", "&Manual", lambda: help_pages.show_manual(self), None, help_menu)
+        self.action("about", "&About Comic Panel Annotator", lambda: help_pages.show_about(self), None, help_menu)
         self.menus = {"file": file, "edit": edit, "view": view, "tools": tools, "page": page, "code": code}
         self._fill_recent()
+
+    def _name_motif_keys(self) -> None:
+        """The Code menu and F1 say which motif each number key tags."""
+        for digit in "123456789":
+            self.actions[f"tag_{digit}"].setText(self.codebook.shortcut_name(digit).replace("&", "&&"))
 
     def set_tool(self, tool: Tool) -> None:
         self.view.set_tool(tool)
@@ -235,10 +253,13 @@ class MainWindow(QMainWindow):
         episode_id = episode_id or self.library.current_episode()
         if episode_id is None:
             return
-        dialog = EpisodeDialog(gui_queries.episode_details(self.ctx.project, episode_id), self)
+        details = episodes.details(self.ctx.project, episode_id)
+        details["series_names"] = episodes.series_names(self.ctx.project)
+        dialog = EpisodeDialog(details, self)
         if dialog.exec() and dialog.changes():
             self.ctx.undo.push(commands.Update(self.ctx, "Edit episode details", "library",
-                                               gui_queries.update_episode, episode_id, dialog.changes()))
+                                               episodes.update_details, episode_id, dialog.changes()))
+            self.library.reveal("episode", episode_id)
 
     def edit_settings(self) -> None:
         project = self.ctx.project
@@ -327,12 +348,35 @@ class MainWindow(QMainWindow):
     def _import_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Import pages", "", "Pages (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff *.zip *.cbz *.pdf);;All files (*)")
         if paths:
-            operations.import_paths(self.ctx, paths)
+            self.import_paths(paths)
 
     def _import_folder(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Import a folder of pages")
         if path:
-            operations.import_paths(self.ctx, [path])
+            self.import_paths([path])
+
+    def import_paths(self, paths: list[str]) -> None:
+        """Ask where the pages go (prefilled from the file or folder name), then import them."""
+        project = self.ctx.project
+        names = episodes.series_names(project)
+        current = self.library.tree.currentIndex()
+        series = ""
+        while current.isValid():  # the series the user is looking at, else the only one
+            node = self.library.model.node(current)
+            series = node.payload.name if node.kind == "series" else series
+            current = current.parent()
+        series = series or (names[0] if len(names) == 1 else "")
+        folder = paths[0] if len(paths) == 1 else str(Path(paths[0]).parent)
+        dialog = ImportDialog(paths, names, series, episodes.guess_from_name(folder),
+                              lambda name: episodes.next_number(project, name) if name else 1, self)
+        if not dialog.exec():
+            return
+        v = dialog.values()
+        spec = EpisodeSpec(series=v["series"], number=v["number"], title=v["title"] or None, url=v["url"] or None,
+                           published_on=v["published_on"])
+        operations.import_paths(self.ctx, paths, spec,
+                                on_done=lambda report: report.episode_id and self.library.reveal(
+                                    "episode", report.episode_id))
 
     def closeEvent(self, event) -> None:
         """Every edit is already stored; closing only stops background jobs first."""

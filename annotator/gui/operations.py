@@ -12,23 +12,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.core.importer import EpisodeSpec, import_pages
+from annotator.core.names import import_message, page_label
 from annotator.gui.context import AppContext
 
 
 def import_paths(ctx: AppContext, paths: list[str | Path], spec: EpisodeSpec | None = None, on_done=None):
     def work(control):
-        return import_pages(ctx.project, list(paths), spec or EpisodeSpec(), progress=control.progress,
+        def progress(done, total, name):
+            control.progress(done, total, f"file {done} of {total}: {name}")
+
+        return import_pages(ctx.project, list(paths), spec or EpisodeSpec(), progress=progress,
                             cancelled=control.cancelled)
 
     def done(report):
-        bits = [f"imported {len(report.page_ids)} page(s)"]
-        if report.duplicates:
-            bits.append(f"{len(report.duplicates)} duplicate(s) skipped")
+        message = import_message(ctx.project, report.episode_id, report.page_ids, len(report.duplicates),
+                                 len(report.errors))
         if report.errors:
-            bits.append(f"{len(report.errors)} error(s): " + "; ".join(f"{n}: {e}" for n, e in report.errors[:3]))
+            message += ": " + "; ".join(f"{n}: {e}" for n, e in report.errors[:3])
         if report.cancelled:
-            bits.append("cancelled")
-        ctx.status.emit(", ".join(bits))
+            message += " (cancelled; the pages imported so far are kept)"
+        ctx.status.emit(message)
         ctx.notify("library")
         if on_done:
             on_done(report)
@@ -52,21 +55,21 @@ def segment(ctx: AppContext, page_ids: list[int], on_done=None):
     return ctx.jobs.run_op(work, done, label="Segmenting")
 
 
-def ocr(ctx: AppContext, page_ids: list[int], on_done=None):
+def ocr(ctx: AppContext, page_ids: list[int], on_done=None, progress=None):
     from annotator.core.ocr_service import ocr_pages
 
     engine = ctx.project.setting("ocr_engine", "") or None
 
     def work(control):
         return ocr_pages(ctx.project, page_ids, engine=engine, workers=1 if len(page_ids) == 1 else None,
-                         progress=control.progress, cancelled=control.cancelled)
+                         progress=control.progress, cancelled=control.cancelled, isolate_strips=True)
 
     def done(report):
         _report(ctx, "OCR", report, page_ids)
         if on_done:
             on_done(report)
 
-    return ctx.jobs.run_op(work, done, label="OCR")
+    return ctx.jobs.run_op(work, done, progress=progress, label="OCR")
 
 
 def ocr_regions(ctx: AppContext, page_id: int, region_ids: list[int], on_done=None):
@@ -76,15 +79,19 @@ def ocr_regions(ctx: AppContext, page_id: int, region_ids: list[int], on_done=No
     engine = ctx.project.setting("ocr_engine", "") or None
 
     def work(control):
+        name = page_label(ctx.project, page_id)
+        done = 0
         for n, region_id in enumerate(region_ids, 1):
             if control.cancelled():
                 break
             ocr_region(ctx.project, region_id, engine)
-            control.progress(n, len(region_ids), f"region {region_id}")
-        return len(region_ids)
+            done = n
+            control.progress(n, len(region_ids), f"{name} · region {n} of {len(region_ids)}")
+        return done, name
 
-    def done(count):
-        ctx.status.emit(f"OCR read {count} region(s)")
+    def done(result):
+        count, name = result
+        ctx.status.emit(f"OCR read {count} of {len(region_ids)} selected region(s) on {name}")
         ctx.notify("region", page_id)
         if on_done:
             on_done(count)
@@ -93,12 +100,15 @@ def ocr_regions(ctx: AppContext, page_id: int, region_ids: list[int], on_done=No
 
 
 def _report(ctx: AppContext, label: str, report, page_ids: list[int]) -> None:
-    if len(report.results) == 1:
-        message = report.results[0].message
+    if report.cancelled:
+        message = (f"{label} cancelled: {len(report.results)} of {len(page_ids)} page(s) finished and kept; "
+                   "the page in progress was not stored")
+    elif len(report.results) == 1:
+        message = f"{label} {report.results[0].message}"
     else:
         message = f"{label}: {len(report.results)} of {len(page_ids)} page(s) done, {len(report.errors)} error(s)"
-    if report.cancelled:
-        message += " (cancelled)"
+        if report.errors:
+            message += " — " + "; ".join(r.message for r in report.errors[:2])
     ctx.status.emit(message)
     for page_id in {r.page_id for r in report.results}:
         ctx.notify("page", page_id)

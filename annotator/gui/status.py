@@ -1,10 +1,23 @@
-"""The status bar: last message, progress of the running jobs, and a cancel button."""
+"""The status bar: last message, progress of the running jobs (count, percentage, time left), and Cancel.
+
+Cancel only asks the jobs to stop; they stop at the next page or tile boundary, and the bar
+says so until they have ended, so a pressed button never looks ignored.
+"""
 
 from __future__ import annotations
+
+import time
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
 from annotator.gui.context import AppContext
+
+
+def duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes} min {secs:02d} s" if minutes < 10 else f"{round(seconds / 60)} min"
 
 
 class JobStatusBar(QStatusBar):
@@ -14,25 +27,47 @@ class JobStatusBar(QStatusBar):
         self.job_label = QLabel()
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(220)
+        self.bar.setFormat("%p%")
         self.cancel = QPushButton("Cancel")
-        self.cancel.clicked.connect(ctx.jobs.cancel_all)
+        self.cancel.setToolTip("Stop the running jobs at the next page or tile; finished pages are kept")
+        self.cancel.clicked.connect(self._cancel)
         for widget in (self.job_label, self.bar, self.cancel):
             self.addPermanentWidget(widget)
+        self._rate: tuple[str, int, float, int] | None = None  # (label, total, start time, done at start)
         ctx.jobs.activity.connect(self._activity)
         ctx.jobs.progressed.connect(self._progress)
         ctx.jobs.failed.connect(lambda message, _details: self.showMessage(message))
         ctx.status.connect(lambda message: self.showMessage(message, 15000))
         self._activity()
 
+    def _cancel(self) -> None:
+        self.ctx.jobs.cancel_all()
+        self.cancel.setEnabled(False)
+        self.cancel.setText("Cancelling…")
+        self.job_label.setText("Cancelling: stopping at the next page or tile…")
+
     def _activity(self) -> None:
         jobs = self.ctx.jobs.visible_jobs()
         for widget in (self.job_label, self.bar, self.cancel):
             widget.setVisible(bool(jobs))
-        if jobs:
+        if not jobs:
+            self.cancel.setEnabled(True)
+            self.cancel.setText("Cancel")
+            self._rate = None
+        elif self.cancel.isEnabled():
             self.job_label.setText(", ".join(j.label for j in jobs))
             self.bar.setRange(0, 0)
 
     def _progress(self, label: str, done: int, total: int, name: str) -> None:
+        if not self.cancel.isEnabled():
+            return  # keep saying "Cancelling" until the job has ended
+        now = time.monotonic()
+        if self._rate is None or self._rate[:2] != (label, total) or done < self._rate[3]:
+            self._rate = (label, total, now, done)
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(done)
-        self.job_label.setText(f"{label}: {done}/{total} {name}")
+        text = f"{label}: {name}" if name else f"{label}: {done} of {total}"
+        _label, _total, started, first = self._rate
+        if done > first and total > done and now - started > 0.5:
+            text += f" · about {duration((now - started) / (done - first) * (total - done))} left"
+        self.job_label.setText(text)

@@ -23,6 +23,7 @@ import numpy as np
 
 from annotator.vision.images import as_rgb_array, load_array
 from annotator.vision.ocr import OcrEngine, get_engine
+from annotator.vision.ocr.base import Progress
 from annotator.vision.shapes import Point, TextShape, rect_polygon
 from annotator.vision.text_regions import (
     TextLine,
@@ -45,22 +46,29 @@ def read_page(
     *,
     lang: str = "auto",
     panels: list | None = None,
+    progress: Progress | None = None,
 ) -> list[TextShape]:
     """Text regions of a page in reading order.
 
     ``image``: array (gray/RGB/RGBA, 8/16-bit, float) or PIL image. ``engine``: name, engine or
     None for the best installed one. ``lang``: "auto", "zh" or "en". ``panels``: panel polygons
     ([(x, y), ...]) or bboxes ((x, y, w, h)) in reading order, used to order the regions.
+    ``progress(done, total, unit)`` is called between tiles and between balloons; raising
+    ``OcrCancelled`` from it stops the page there (nothing is returned).
     Raises ``ImageLoadError`` for unusable images and ``OcrError`` subclasses for engine failures.
     """
     rgb = as_rgb_array(image)
     engine = get_engine(engine)
     if rgb.shape[0] < 8 or rgb.shape[1] < 8 or int(rgb.max()) - int(rgb.min()) < 16:
         return []  # nothing legible: tiny or blank
-    lines = [ln for ln in engine.find_lines(rgb) or [] if not is_noise(ln)]
+    found = engine.find_lines(rgb, progress=progress) if progress else engine.find_lines(rgb)
+    lines = [ln for ln in found or [] if not is_noise(ln)]
     regions: list[TextShape] = []
     typical = float(np.median([min(ln.bbox[2], ln.bbox[3]) for ln in lines])) if lines else 0.0
-    for group, body in _balloons(rgb, lines):
+    balloons = _balloons(rgb, lines)
+    for n, (group, body) in enumerate(balloons):
+        if progress:
+            progress(n, len(balloons), "balloons")
         regions.extend(_read_group(rgb, engine, group, body, lang, typical))
     return order_regions(regions, panels)
 

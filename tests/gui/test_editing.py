@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from pointer import drag, mouse
 
@@ -149,6 +149,17 @@ def test_drop_files_imports_them(qtbot, window, wait_jobs, corpus):
     tree = window.library.tree
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
                        Qt.KeyboardModifier.NoModifier)
+
+    def accept_import_dialog():  # the drop asks where the pages go; its guesses are fine here
+        from PySide6.QtWidgets import QApplication
+
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(50, accept_import_dialog)
+        else:
+            dialog.accept()
+
+    QTimer.singleShot(0, accept_import_dialog)
     tree.dropEvent(event)
     wait_jobs(window)
     qtbot.waitUntil(lambda: len(window.library.model.page_ids()) == before + 1)

@@ -73,6 +73,14 @@ class PageView(QGraphicsView):
         else:
             self.fit_page()
 
+    def clear(self) -> None:
+        """Show nothing (the page on screen was deleted)."""
+        self.tools.reset()
+        for item in [*self._tiles, *self.overlays.values()]:
+            self.scene().removeItem(item)
+        self._tiles, self.overlays, self.page_id = [], {}, None
+        self._emit_selection()
+
     def set_image(self, page_id: int, image: TiledImage) -> None:
         if page_id != self.page_id or self._tiles:
             return
@@ -131,8 +139,8 @@ class PageView(QGraphicsView):
                 item = self.overlays.get(key)
                 if item is not None:
                     item.setSelected(True)
-                    if centre:
-                        self.ensureVisible(item, 40, 40)
+                    if centre:  # Tab puts the region in the middle of the view, not at an edge
+                        self.centerOn(item)
         finally:
             self.scene().blockSignals(blocker)
         self._emit_selection()

@@ -41,13 +41,13 @@ class LibraryModel(TreeModel):
         self._icons: dict[int, QIcon] = {}
         self._asked: set[int] = set()
 
-    def load(self, series: list[SeriesInfo]) -> None:
+    def load(self, series: list[SeriesInfo]) -> bool:
         """Show a fresh library; counts update in place when the tree's shape is unchanged,
-        so the view keeps its selection and expanded episodes."""
+        so the view keeps its selection and expanded episodes. True if the model was reset."""
         root = build_tree(series)
         if _shape(root) != _shape(self.root):
             self.set_root(root)
-            return
+            return True
         stack = [(self.root, root)]
         last = len(self.headers) - 1
         while stack:
@@ -57,6 +57,7 @@ class LibraryModel(TreeModel):
                     o.payload = n.payload
                     self.dataChanged.emit(self.createIndex(row, 0, o), self.createIndex(row, last, o))
                 stack.append((o, n))
+        return False
 
     def page_ids(self) -> list[int]:
         """Every page in display order (what PgUp/PgDn walk through)."""
@@ -81,10 +82,13 @@ class LibraryModel(TreeModel):
                 return self._label(node)
             counts = info.counts() if node.kind == "episode" else None
             if node.kind == "page":
-                return getattr(info, COUNT_COLUMNS[column - 1])
-            if counts is not None:
-                return counts[COUNT_COLUMNS[column - 1]]
-            return None
+                counts = {"panels": info.panels, "regions": info.regions, "codings": info.codings,
+                          "checked": info.checked}
+            if counts is None:
+                return None
+            if COUNT_COLUMNS[column - 1] == "regions" and counts["regions"]:
+                return f"{counts['checked']}/{counts['regions']} ✓"  # checked of all text regions
+            return counts[COUNT_COLUMNS[column - 1]]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(node)
         if role == Qt.ItemDataRole.DecorationRole and column == 0 and node.kind == "page":
@@ -109,9 +113,11 @@ class LibraryModel(TreeModel):
         if node.kind == "episode":
             c = info.counts()
             lines = [info.title, info.title_zh, info.published_on or "", info.source_url,
-                     f"{c['pages']} pages · {c['panels']} panels · {c['regions']} text regions · {c['codings']} codings"]
+                     f"{c['pages']} pages · {c['panels']} panels · {c['regions']} text regions "
+                     f"({c['checked']} checked) · {c['codings']} codings"]
             return "\n".join(x for x in lines if x)
-        return f"{info.original_filename}\n{info.width}×{info.height} px"
+        return (f"{info.original_filename}\n{info.width}×{info.height} px\n"
+                f"{info.checked} of {info.regions} text regions checked")
 
     def _icon(self, info: PageInfo) -> QIcon | None:
         icon = self._icons.get(info.id)

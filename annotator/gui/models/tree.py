@@ -54,6 +54,10 @@ class TreeModel(QAbstractItemModel):
             stack.extend(node.children)
         self.endResetModel()
 
+    def keys(self) -> list[tuple[str, int]]:
+        """(kind, id) of every row, for views that remember which rows were open or selected."""
+        return list(self._by_key)
+
     def node(self, index: QModelIndex | QPersistentModelIndex) -> Node:
         return index.internalPointer() if index.isValid() else self.root
 

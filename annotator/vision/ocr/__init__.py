@@ -13,6 +13,7 @@ import json
 
 from annotator.vision.ocr.base import (
     EngineUnavailable,
+    OcrCancelled,
     OcrEngine,
     OcrError,
     OcrTimeout,
@@ -81,7 +82,7 @@ def engine_fingerprint(engine: str | OcrEngine | None, settings: dict | None = N
 
 
 __all__ = [
-    "ENGINES", "PIPELINE_VERSION", "EngineUnavailable", "OcrEngine", "OcrError", "OcrTimeout", "Recognition",
+    "ENGINES", "PIPELINE_VERSION", "EngineUnavailable", "OcrCancelled", "OcrEngine", "OcrError", "OcrTimeout", "Recognition",
     "TextLine", "RapidEngine", "TesseractEngine", "available_engines", "describe_engines", "engine_fingerprint",
     "get_engine",
 ]

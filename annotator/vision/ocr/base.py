@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -31,6 +32,18 @@ class EngineUnavailable(OcrError):
 
 class OcrTimeout(OcrError):
     """One recognition call exceeded the engine's per-call time limit."""
+
+
+class OcrCancelled(Exception):
+    """Raised by a caller's ``progress`` callback to stop reading a page between two steps.
+
+    Not an ``OcrError``: nothing failed, and batch code must not report it as a page error.
+    """
+
+
+#: ``progress(done, total, unit)`` after each step of a page ("tiles", "balloons"); it may
+#: raise ``OcrCancelled`` to stop, so a long strip can be cancelled at a tile boundary.
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -69,8 +82,10 @@ class OcrEngine(ABC):
     def recognize(self, crop: np.ndarray, lang: str = "auto", vertical: bool | None = None) -> Recognition:
         """Read one balloon/caption crop (HxWx3 uint8 RGB). ``vertical=None``: decide from the ink."""
 
-    def find_lines(self, page: np.ndarray) -> list[TextLine] | None:
-        """Detect (and, if the engine can, read) text lines on a whole page; ``None`` if it has no detector."""
+    def find_lines(self, page: np.ndarray, progress: Progress | None = None) -> list[TextLine] | None:
+        """Detect (and, if the engine can, read) text lines on a whole page; ``None`` if it has no detector.
+
+        ``progress`` is called after each tile of a tiled detector (see :data:`Progress`)."""
         return None
 
     def settings(self) -> dict:

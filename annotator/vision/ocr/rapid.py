@@ -24,7 +24,7 @@ from importlib import metadata
 import cv2
 import numpy as np
 
-from annotator.vision.ocr.base import EngineUnavailable, OcrEngine, OcrError, Recognition, TextLine
+from annotator.vision.ocr.base import EngineUnavailable, OcrEngine, OcrError, Progress, Recognition, TextLine
 from annotator.vision.text_regions import join_lines, order_lines
 
 TILE = 1800  # tile side; below RapidOCR's 2000 px max_side_len so tiles are never shrunk
@@ -118,13 +118,17 @@ class RapidEngine(OcrEngine):
             if str(txt).strip()
         ]
 
-    def _read_tiled(self, page: np.ndarray, read: bool) -> list[TextLine]:
+    def _read_tiled(self, page: np.ndarray, read: bool, progress: Progress | None = None) -> list[TextLine]:
         h, w = page.shape[:2]
         ys = _starts(h)
         xs = _starts(w)
         found: list[TextLine] = []
+        started = 0
         for y0 in ys:
             for x0 in xs:
+                if progress:  # before each tile, so a cancel stops at the next tile boundary
+                    progress(started, len(ys) * len(xs), "tiles")
+                started += 1
                 tile = page[y0:y0 + TILE, x0:x0 + TILE]
                 th, tw = tile.shape[:2]
                 for line in self._read_tile(tile, read):
@@ -135,11 +139,13 @@ class RapidEngine(OcrEngine):
                     if (x0 > 0 and bx <= 2) or (x0 + tw < w and bx + bw >= tw - 2):
                         continue
                     found.append(TextLine([(x + x0, y + y0) for x, y in line.polygon], line.text, line.confidence))
+        if progress:
+            progress(started, started, "tiles")
         return _dedupe(found) if len(ys) * len(xs) > 1 else found
 
-    def find_lines(self, page: np.ndarray, read: bool = True) -> list[TextLine]:
+    def find_lines(self, page: np.ndarray, read: bool = True, progress: Progress | None = None) -> list[TextLine]:
         """Text lines on a page with their text (``read=False``: boxes only, for other recognisers)."""
-        lines = self._read_tiled(page, read)
+        lines = self._read_tiled(page, read, progress)
         thick = [min(b[2], b[3]) for b in (ln.bbox for ln in lines)]
         if thick and float(np.median(thick)) < SMALL_GLYPH:
             scale = min(3.0, TARGET_GLYPH / max(4.0, float(np.median(thick))))
@@ -148,7 +154,7 @@ class RapidEngine(OcrEngine):
                 big = cv2.resize(page, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_CUBIC)
                 lines = [
                     TextLine([(x / scale, y / scale) for x, y in ln.polygon], ln.text, ln.confidence)
-                    for ln in self._read_tiled(big, read)
+                    for ln in self._read_tiled(big, read, progress)
                 ]
         return lines
 

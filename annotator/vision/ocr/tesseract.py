@@ -117,12 +117,12 @@ class TesseractEngine(OcrEngine):
 
         return "rapidocr" if RapidEngine().available() else "opencv"
 
-    def find_lines(self, page: np.ndarray) -> list[TextLine]:
+    def find_lines(self, page: np.ndarray, progress=None) -> list[TextLine]:
         """Boxes only: Tesseract cannot find balloons on a comic page, so a detector does it."""
         if self._detector_name() == "rapidocr":
             from annotator.vision.ocr.rapid import RapidEngine
 
-            return RapidEngine().find_lines(page, read=False)
+            return RapidEngine().find_lines(page, read=False, progress=progress)
         return find_balloons(page)
 
     def recognize(self, crop: np.ndarray, lang: str = "auto", vertical: bool | None = None) -> Recognition:
