@@ -1,4 +1,4 @@
-"""Import: every hostile file in the corpus gets a clear error or imports correctly."""
+"""Import: every hostile file (tests/data/make_hostile.py) gets a clear error or imports correctly."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,11 +21,19 @@ from annotator.core.importer import EpisodeSpec, import_pages, natural_key
 from annotator.core.project import open_project
 from annotator.vision.images import load_array
 
+DEMO = Path(__file__).resolve().parents[2] / "seeds" / "demo"
+
 EXPECTED_ERRORS = {
-    "truncated.png": "truncated",
-    "empty.png": "empty file",
-    "not-an-image.jpg": "not an image",
-    "bomb-100000x100000.png": "decompression bomb",
+    "truncated.png": "image file is truncated or corrupt",
+    "empty.png": "empty file (0 bytes)",
+    "not-an-image.jpg": "not an image (unrecognised format)",
+    "corrupt.jpg": "image file is truncated or corrupt",
+    "bomb-100000x100000.png": "over the 150 MP limit (possible decompression bomb)",
+    "wide-header.jpg": "over the 150 MP limit (possible decompression bomb)",
+    "truncated.cbz": "not a readable ZIP/CBZ archive",
+    "text.cbz": "not an image (unrecognised format)",
+    "corrupt.pdf": "not a readable PDF",
+    "encrypted.pdf": "not a readable PDF",
 }
 
 
@@ -34,8 +43,8 @@ def _pages(project):
 
 
 @pytest.mark.parametrize("name,message", sorted(EXPECTED_ERRORS.items()))
-def test_bad_file_is_rejected_with_clear_error(project, corpus, name, message):
-    report = import_pages(project, [corpus / "bad" / name])
+def test_bad_file_is_rejected_with_clear_error(project, hostile, name, message):
+    report = import_pages(project, [hostile / name])
     assert report.page_ids == [] and report.episode_id is None
     assert len(report.errors) == 1 and report.errors[0][0] == name
     assert message in report.errors[0][1]
@@ -45,8 +54,8 @@ def test_bad_file_is_rejected_with_clear_error(project, corpus, name, message):
         assert s.exec(select(models.Episode)).all() == []  # no empty episode left behind
 
 
-def test_batch_with_bad_files_imports_the_good_ones(project, corpus):
-    bad = corpus / "bad"
+def test_batch_with_bad_files_imports_the_good_ones(project, hostile):
+    bad = hostile
     files = [bad / "truncated.png", bad / "西山矿区-第8页.png", bad / "empty.png", bad / "cmyk.jpg"]
     report = import_pages(project, files, EpisodeSpec(series="S", number=8))
     assert [e[0] for e in report.errors] == ["truncated.png", "empty.png"]
@@ -57,16 +66,12 @@ def test_batch_with_bad_files_imports_the_good_ones(project, corpus):
         assert (project.root / page.media_path).exists()
 
 
-@pytest.mark.parametrize(
-    "name,reference",
-    [("exif-orientation-6.jpg", "grid-05.png"), ("gray16.png", "grid-06.png"), ("cmyk.jpg", "grid-07.png"),
-     ("西山矿区-第8页.png", "grid-08.png")],
-)
-def test_unusual_valid_images_import_upright_and_faithful(project, corpus, name, reference):
-    report = import_pages(project, [corpus / "bad" / name])
+@pytest.mark.parametrize("name", ["exif-orientation-6.jpg", "gray16.png", "cmyk.jpg", "西山矿区-第8页.png"])
+def test_unusual_valid_images_import_upright_and_faithful(project, hostile, hostile_refs, name):
+    report = import_pages(project, [hostile / name])
     assert report.errors == [] and len(report.page_ids) == 1
     page = _pages(project)[0]
-    truth = load_array(corpus / "synthetic" / "pages" / reference)
+    truth = np.asarray(hostile_refs[name])
     assert (page.width, page.height) == (truth.shape[1], truth.shape[0])
     stored = load_array(project.root / page.media_path).astype(int)
     gray = lambda a: a.mean(axis=2)  # noqa: E731 - CMYK round-trips shift hue slightly
@@ -74,8 +79,8 @@ def test_unusual_valid_images_import_upright_and_faithful(project, corpus, name,
     assert page.original_filename == name
 
 
-def test_cbz_pdf_and_path_traversal(project, corpus, tmp_path):
-    bad = corpus / "bad"
+def test_cbz_pdf_and_path_traversal(project, hostile, tmp_path):
+    bad = hostile
     report = import_pages(project, [bad / "valid-3-pages.cbz"], EpisodeSpec(series="S", number=1))
     assert report.errors == [] and len(report.page_ids) == 3
     assert [p.original_filename for p in _pages(project)] == [f"valid-3-pages.cbz:00{i}.jpg" for i in (1, 2, 3)]
@@ -83,7 +88,7 @@ def test_cbz_pdf_and_path_traversal(project, corpus, tmp_path):
     report = import_pages(project, [bad / "two-pages.pdf"], EpisodeSpec(series="S", number=2))
     assert report.errors == [] and len(report.page_ids) == 2
     pdf_pages = [p for p in _pages(project) if p.episode_id == report.episode_id]
-    assert all(p.width > 1000 and p.height > p.width for p in pdf_pages[:1])
+    assert [(p.width, p.height) for p in pdf_pages] == [(800, 1134), (800, 1134)]  # 600x850 at 150 dpi, rendered at 200
 
     cwd = os.getcwd()
     os.chdir(tmp_path)
@@ -96,8 +101,18 @@ def test_cbz_pdf_and_path_traversal(project, corpus, tmp_path):
     assert not (tmp_path.parent / "evil.txt").exists() and not (project.root.parent / "evil.txt").exists()
 
 
-def test_duplicates_are_skipped_and_media_shared(project, corpus):
-    page = corpus / "synthetic" / "pages" / "grid-01.png"
+def test_archive_entries_that_lie_or_escape_are_skipped(project, hostile):
+    report = import_pages(project, [hostile / "absolute-path.cbz"], EpisodeSpec(series="S", number=1))
+    assert len(report.page_ids) == 1
+    assert report.errors == [("absolute-path.cbz:/tmp/x.png", "unsafe path in archive (escapes the folder); entry skipped")]
+    report = import_pages(project, [hostile / "huge-entry.cbz"], EpisodeSpec(series="S", number=2))
+    assert len(report.page_ids) == 1  # 002.png; 001.png claims 4 GB and is never inflated
+    assert report.errors == [("huge-entry.cbz:001.png", "entry is 4295 MB, over the 512 MB limit")]
+
+
+def test_duplicates_are_skipped_and_media_shared(project, tmp_path):
+    page = tmp_path / "grid-01.png"
+    Image.new("RGB", (300, 420), (240, 200, 10)).save(page)
     first = import_pages(project, [page], EpisodeSpec(series="S", number=1))
     again = import_pages(project, [page], EpisodeSpec(series="S", number=1))
     other = import_pages(project, [page], EpisodeSpec(series="S", number=2))
@@ -146,11 +161,11 @@ def test_zip_with_only_junk_reports_each_entry(project, tmp_path):
     assert [e[0] for e in report.errors] == ["junk.cbz:/etc/passwd.png", "junk.cbz:readme.txt", "junk.cbz:pages/broken.png"]
 
 
-def test_kill_during_import_leaves_a_consistent_project(project, corpus, tmp_path):
+def test_kill_during_import_leaves_a_consistent_project(project, tmp_path):
     """kill -9 mid-import: every page row has its media, every episode has pages, indexes are contiguous."""
     folder = tmp_path / "many"
     folder.mkdir()
-    source = Image.open(corpus / "synthetic" / "pages" / "grid-02.png").convert("RGB")
+    source = Image.open(DEMO / "ep01" / "002.png").convert("RGB")
     for i in range(40):
         img = source.copy()
         img.putpixel((i, i), (i, 255 - i, 7))  # distinct hashes

@@ -142,10 +142,14 @@ def test_jobs_report_errors_and_cancel_on_close(qtbot, window):
     assert not jobs.busy or jobs.pool.activeThreadCount() == 0
 
 
-def test_drop_files_imports_them(qtbot, window, wait_jobs, corpus):
+def test_drop_files_imports_them(qtbot, window, wait_jobs, tmp_path):
+    from PIL import Image
+
     before = len(window.library.model.page_ids())
+    dropped = tmp_path / "dropped-page.png"
+    Image.new("RGB", (400, 560), (230, 120, 40)).save(dropped)  # a page the demo project does not hold
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(corpus / "synthetic" / "pages" / "grid-01.png"))])
+    mime.setUrls([QUrl.fromLocalFile(str(dropped))])
     tree = window.library.tree
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
                        Qt.KeyboardModifier.NoModifier)
