@@ -33,7 +33,8 @@ def pytest_configure(config):
 
 
 def _needs_shared(item) -> bool:
-    return item.get_closest_marker("shared") is not None or bool(CORPUS_FIXTURES & set(getattr(item, "fixturenames", ())))
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("shared") is not None or bool(CORPUS_FIXTURES & fixtures)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -62,4 +63,5 @@ def pytest_runtest_makereport(item, call):
 def pytest_terminal_summary(terminalreporter, config):
     count = getattr(config, "_shared_deselected", 0)
     if count:
-        terminalreporter.write_line(f"{count} extra test(s) on the shared corpus deselected: {SHARED / 'corpus'} not found")
+        terminalreporter.write_line(
+            f"{count} extra test(s) on the shared corpus deselected: {SHARED / 'corpus'} not found")

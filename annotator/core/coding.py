@@ -172,7 +172,8 @@ def create_motif(project: Project, name: str, parent_id: int | None = None, **fi
     with project.session() as s:
         if parent_id is not None:
             get_row(s, models.Motif, parent_id)
-        siblings = s.exec(select(func.count()).select_from(models.Motif).where(models.Motif.parent_id == parent_id)).one()
+        siblings = s.exec(select(func.count()).select_from(models.Motif)
+                          .where(models.Motif.parent_id == parent_id)).one()
         row = models.Motif(name=name.strip(), parent_id=parent_id, position=siblings, **fields)
         s.add(row)
         s.flush()

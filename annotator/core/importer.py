@@ -112,7 +112,8 @@ def _archive_sources(path: Path, errors: list[tuple[str, str]]) -> Iterator[Sour
             errors.append((label, "not an image entry; skipped"))
             continue
         if info.file_size > MAX_ENTRY_BYTES:
-            errors.append((label, f"entry is {info.file_size / 1e6:.0f} MB, over the {MAX_ENTRY_BYTES // 2**20} MB limit"))
+            errors.append((label,
+                           f"entry is {info.file_size / 1e6:.0f} MB, over the {MAX_ENTRY_BYTES // 2**20} MB limit"))
             continue
         entries.append(info)
     for info in sorted(entries, key=lambda i: natural_key(i.filename)):

@@ -150,6 +150,20 @@ def _set_reading(region: models.TextRegion, shape: TextShape, now: datetime) -> 
     region.ocr_at = now
 
 
+def available_engines() -> list[str]:
+    """Names of the OCR engines installed here, best first (the settings dialog's choices)."""
+    from annotator.vision.ocr import available_engines as installed
+
+    return installed()
+
+
+def warm_up() -> None:
+    """Import the OCR and segmentation stacks now: a first import holds the interpreter lock
+    for ~100 ms, which a window should spend before the user's first run, not during it."""
+    import annotator.vision.ocr  # noqa: F401
+    import annotator.vision.panels  # noqa: F401
+
+
 def project_engine(project: Project, engine: str | None) -> str:
     """The engine to use: the caller's choice, else the project's setting, else the best installed."""
     from annotator.vision.ocr import get_engine

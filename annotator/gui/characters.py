@@ -98,7 +98,8 @@ class CharactersDialog(QDialog):
         if c is None:
             return
         for a in coding.appearances_of(self.ctx.project, c.id):
-            item = QListWidgetItem(f"Episode {a['episode_number']} · page {a['page_index'] + 1} · panel {a['panel_order'] + 1}")
+            item = QListWidgetItem(
+                f"Episode {a['episode_number']} · page {a['page_index'] + 1} · panel {a['panel_order'] + 1}")
             item.setData(Qt.ItemDataRole.UserRole, (a["page_id"], a["panel_id"]))
             self.appearances.addItem(item)
         self._show_portrait(c)

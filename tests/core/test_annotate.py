@@ -97,7 +97,8 @@ def test_region_text_never_touches_ocr_fields(page_project):
     before = annotate.update_region(page_project, region, text="我们迷路了！", translation="We are lost!")
     assert before == {"text": None, "translation": ""}
     row = annotate.page_data(page_project, page).regions[0]
-    assert (row.ocr_text, row.text, row.translation, row.ocr_differs) == ("我们迷路了", "我们迷路了！", "We are lost!", False)
+    assert (row.ocr_text, row.text, row.translation, row.ocr_differs) == (
+        "我们迷路了", "我们迷路了！", "We are lost!", False)
     with pytest.raises(ValueError):
         annotate.update_region(page_project, region, ocr_text="forged")
 

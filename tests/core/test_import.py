@@ -37,6 +37,9 @@ EXPECTED_ERRORS = {
 }
 
 
+UNSAFE = "unsafe path in archive (escapes the folder); entry skipped"
+
+
 def _pages(project):
     with project.session() as s:
         return s.exec(select(models.Page).order_by(models.Page.episode_id, models.Page.index)).all()
@@ -97,14 +100,14 @@ def test_cbz_pdf_and_path_traversal(project, hostile, tmp_path):
     finally:
         os.chdir(cwd)
     assert len(report.page_ids) == 1
-    assert report.errors == [("path-traversal.zip:../evil.txt", "unsafe path in archive (escapes the folder); entry skipped")]
+    assert report.errors == [("path-traversal.zip:../evil.txt", UNSAFE)]
     assert not (tmp_path.parent / "evil.txt").exists() and not (project.root.parent / "evil.txt").exists()
 
 
 def test_archive_entries_that_lie_or_escape_are_skipped(project, hostile):
     report = import_pages(project, [hostile / "absolute-path.cbz"], EpisodeSpec(series="S", number=1))
     assert len(report.page_ids) == 1
-    assert report.errors == [("absolute-path.cbz:/tmp/x.png", "unsafe path in archive (escapes the folder); entry skipped")]
+    assert report.errors == [("absolute-path.cbz:/tmp/x.png", UNSAFE)]
     report = import_pages(project, [hostile / "huge-entry.cbz"], EpisodeSpec(series="S", number=2))
     assert len(report.page_ids) == 1  # 002.png; 001.png claims 4 GB and is never inflated
     assert report.errors == [("huge-entry.cbz:001.png", "entry is 4295 MB, over the 512 MB limit")]
@@ -158,7 +161,8 @@ def test_zip_with_only_junk_reports_each_entry(project, tmp_path):
         z.writestr("pages/broken.png", buf.getvalue()[:30])
     report = import_pages(project, [archive])
     assert report.page_ids == []
-    assert [e[0] for e in report.errors] == ["junk.cbz:/etc/passwd.png", "junk.cbz:readme.txt", "junk.cbz:pages/broken.png"]
+    assert [e[0] for e in report.errors] == [
+        "junk.cbz:/etc/passwd.png", "junk.cbz:readme.txt", "junk.cbz:pages/broken.png"]
 
 
 def test_kill_during_import_leaves_a_consistent_project(project, tmp_path):

@@ -15,7 +15,8 @@ def reading(x, y, w, h, text, engine="rapidocr", version="3.10"):
 
 def test_correction_survives_rerun_and_flags_difference(page_project):
     page = page_project.page_ids[0]
-    first = store_regions(page_project, page, [reading(100, 100, 200, 80, "我们迷路了"), reading(100, 600, 200, 80, "境外组织")])
+    first = store_regions(page_project, page,
+                          [reading(100, 100, 200, 80, "我们迷路了"), reading(100, 600, 200, 80, "境外组织")])
     assert (first.added, first.regions) == (2, 2)
     regions = annotate.page_data(page_project, page).regions
     assert [(r.ocr_text, r.ocr_engine, r.ocr_engine_version, r.text) for r in regions] == [

@@ -42,7 +42,8 @@ def test_text_regions_follow_their_panels(page_project):
     (stored,) = annotate.page_data(page_project, page).regions
     assert (stored.id, stored.panel_id) == (region, panels[1].id)  # inside the second panel's box
     store_panels(page_project, page, [shape(600, 0, 400, 400)])
-    assert annotate.page_data(page_project, page).regions[0].panel_id == annotate.page_data(page_project, page).panels[0].id
+    data = annotate.page_data(page_project, page)
+    assert data.regions[0].panel_id == data.panels[0].id
 
 
 def test_segment_real_pages_in_project(page_project, demo_truth):

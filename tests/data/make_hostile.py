@@ -12,10 +12,10 @@ of damage. Each file is small; none is dangerous to open with Pillow's default l
 | truncated.png | first 35 % of a valid PNG page | reject: truncated |
 | empty.png | zero bytes | reject: empty file |
 | not-an-image.jpg | UTF-8 text named .jpg | reject: not an image |
-| corrupt.jpg | a JPEG whose scan data is overwritten with noise after the header | reject, or import a page the decoder could read |
+| corrupt.jpg | a JPEG whose scan data is noise after the header | reject: truncated or corrupt |
 | bomb-100000x100000.png | IHDR declares 10^10 pixels, 100 zero rows follow | reject before decoding |
 | wide-header.jpg | a JPEG whose SOF header says 60000 x 60000 | reject before decoding |
-| path-traversal.zip/.cbz | a page plus an entry ``../evil.txt`` | import the page, skip the entry, write nothing outside |
+| path-traversal.zip/.cbz | a page plus an entry ``../evil.txt`` | import the page, skip the entry |
 | absolute-path.cbz | an entry ``/tmp/x.png`` | skip the entry |
 | huge-entry.cbz | an entry whose directory record claims 4 GB | skip the entry before inflating |
 | truncated.cbz | a valid archive cut in half | reject: not a readable archive |
@@ -131,7 +131,8 @@ ENCRYPTED_PDF = b"""%PDF-1.4
 4 0 obj << /Filter /Standard /V 2 /R 3 /Length 128 /P -4
 /O <0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef>
 /U <fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210> >> endobj
-trailer << /Root 1 0 R /Encrypt 4 0 R /ID [<00112233445566778899aabbccddeeff><00112233445566778899aabbccddeeff>] /Size 5 >>
+trailer << /Root 1 0 R /Encrypt 4 0 R /Size 5
+/ID [<00112233445566778899aabbccddeeff><00112233445566778899aabbccddeeff>] >>
 %%EOF
 """
 

@@ -109,7 +109,8 @@ class LibraryModel(TreeModel):
         if node.kind == "episode":
             c = info.counts()
             lines = [info.title, info.title_zh, info.published_on or "", info.source_url,
-                     f"{c['pages']} pages · {c['panels']} panels · {c['regions']} text regions · {c['codings']} codings"]
+                     f"{c['pages']} pages · {c['panels']} panels · {c['regions']} text regions · "
+                     f"{c['codings']} codings"]
             return "\n".join(x for x in lines if x)
         return f"{info.original_filename}\n{info.width}×{info.height} px"
 
