@@ -12,6 +12,9 @@ from annotator.cli.common import cli
 
 
 def main() -> None:
+    from annotator.core import logs
+
+    logs.setup()
     cli(prog_name="annotator")
 
 

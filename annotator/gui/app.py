@@ -164,6 +164,9 @@ def wait_for_image(window, timeout_ms: int = 20000) -> None:
 
 def run(directory: str | Path | None, db: str | None = None, screenshot: str | Path | None = None,
         settings: QSettings | None = None) -> int:
+    from annotator.core import logs
+
+    logs.setup()
     app = application()
     settings = settings or QSettings()
     apply_theme(app, str(settings.value("theme", "light")))

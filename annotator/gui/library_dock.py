@@ -132,4 +132,5 @@ class LibraryDock(QDockWidget):
         def load(_control):
             return QImage(str(ensure_thumbnail(root, info.media_sha256, info.media_path)))
 
-        self.ctx.jobs.run_op(load, deliver, on_error=lambda *_: None, visible=False)
+        # a failure (media file gone, disk full) reaches the status bar and the log
+        self.ctx.jobs.run_op(load, deliver, label=f"Thumbnail of {info.original_filename}", visible=False)
