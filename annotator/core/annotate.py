@@ -9,6 +9,7 @@ refuse to overwrite somebody else's newer edit (team databases).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,11 +46,12 @@ class PageData:
 
 def get_row(session, model, row_id: int, expected_version: int | None = None):
     row = session.get(model, row_id)
+    label = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()  # TextRegion -> "text region"
     if row is None:
-        raise NotFound(f"{model.__name__.lower()} {row_id} does not exist")
+        raise NotFound(f"{label} {row_id} does not exist")
     if expected_version is not None and row.version != expected_version:
         raise Conflict(
-            f"{model.__name__.lower()} {row_id} was changed elsewhere (version {row.version}, "
+            f"{label} {row_id} was changed elsewhere (version {row.version}, "
             f"you edited version {expected_version}); reload to see it"
         )
     return row
