@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlmodel import SQLModel, select
 
-from annotator.core import geometry, models
+from annotator import geometry
+from annotator.core import models
 from annotator.core.project import Project
 
 TABLES: dict[str, type[SQLModel]] = {

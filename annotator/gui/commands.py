@@ -12,7 +12,8 @@ from typing import Any, Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.core import annotate, coding, geometry
+from annotator import geometry
+from annotator.core import annotate, coding
 from annotator.core.annotate import Conflict, NotFound
 
 GEOMETRY_ID = 1001

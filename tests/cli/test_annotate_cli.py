@@ -44,28 +44,31 @@ def proj(tmp_path):
     return {"root": root, "page": page_id, "panels": panels, "regions": regions, "lin": lin}
 
 
+HOTLINE = "Public reporting hotline 12339"  # a motif of seeds/codebook.yaml
+
+
 def test_tag_and_untag_by_motif_name(proj, monkeypatch):
     monkeypatch.setenv("ANNOTATOR_CODER", "Morgan")
     root, panel = proj["root"], proj["panels"][1]
-    first = out("tag", root, "Public reporting hotline 12339", "--panel", panel, "--memo", "calls 12339")
-    assert first["target"] == {"kind": "panel", "id": panel} and first["motif"] == "Public reporting hotline 12339"
+    first = out("tag", root, HOTLINE, "--panel", panel, "--memo", "calls 12339")
+    assert first["target"] == {"kind": "panel", "id": panel} and first["motif"] == HOTLINE
     again = out("tag", root, first["motif_id"], "--panel", panel, "--coder", "Lin")  # by id; idempotent
     assert again["coding_id"] == first["coding_id"]
     with open_project(root) as project:
         (row,) = coding.codings_for(project, ("panel", panel))
         coder = project.coder("Morgan")
     assert (row.motif_id, row.memo, row.coder_id) == (first["motif_id"], "calls 12339", coder)
-    out("tag", root, "Public reporting hotline 12339", "--region", proj["regions"][0])
+    out("tag", root, HOTLINE, "--region", proj["regions"][0])
 
-    removed = out("untag", root, "Public reporting hotline 12339", "--panel", panel)
+    removed = out("untag", root, HOTLINE, "--panel", panel)
     assert removed["removed_coding_id"] == first["coding_id"]
     with open_project(root) as project:
         assert coding.codings_for(project, ("panel", panel)) == []
         assert len(coding.codings_for(project, ("text_region", proj["regions"][0]))) == 1  # the other stays
-    assert "is not tagged with" in run("untag", root, "Public reporting hotline 12339", "--panel", panel, code=1).stderr
-    assert "panel 9999 does not exist" in run("tag", root, "Public reporting hotline 12339", "--panel", 9999, code=1).stderr
+    assert "is not tagged with" in run("untag", root, HOTLINE, "--panel", panel, code=1).stderr
+    assert "panel 9999 does not exist" in run("tag", root, HOTLINE, "--panel", 9999, code=1).stderr
     assert "no motif 'Aliens'" in run("tag", root, "Aliens", "--panel", panel, code=1).stderr
-    assert "exactly one of" in run("tag", root, "Public reporting hotline 12339", code=2).stderr
+    assert "exactly one of" in run("tag", root, HOTLINE, code=2).stderr
 
 
 def test_text_sets_correction_translation_speaker_and_kind_at_once(proj):

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from annotator.core import geometry
+from annotator import geometry
 
 coords = st.integers(min_value=0, max_value=3000)
 
@@ -62,3 +62,20 @@ def test_merge_of_two_side_by_side_panels_is_their_union_box():
 def test_polygon_needs_three_points():
     with pytest.raises(ValueError):
         geometry.normalise([(0, 0), (1, 1)])
+
+
+def test_box_measures():
+    a, b = (0, 0, 100, 50), (50, 0, 100, 50)
+    assert geometry.overlap(a, b) == 2500
+    assert geometry.iou(a, b) == pytest.approx(2500 / 7500)
+    assert geometry.iou((0, 0, 0, 0), (0, 0, 0, 0)) == 0.0
+    assert geometry.overlap_of_smaller((0, 0, 10, 10), (0, 0, 100, 100)) == 1.0
+    assert geometry.covered((0, 0, 10, 10), (5, 0, 100, 100)) == 0.5
+    assert geometry.covered((3, 3, 0, 0), (100, 100, 1, 1)) == 1.0
+
+
+def test_one_module_for_every_layer():
+    from annotator.core import geometry as old_name
+    from annotator.vision import shapes
+
+    assert old_name.iou is geometry.iou and shapes.bbox_of is geometry.bbox
