@@ -88,7 +88,8 @@ def page_project(project, short_strip):
     """A project with one episode of two demo pages: a bordered grid page (ep01/001) and a strip."""
     from annotator.core.importer import EpisodeSpec, import_pages
 
-    report = import_pages(project, [DEMO / "ep01" / "001.png", short_strip], EpisodeSpec(series="S", number=1))
+    report = import_pages(project, [DEMO / "ep01" / "001.png", short_strip], EpisodeSpec(series="S", number=1),
+                          workers=1)  # in this process: the import itself is tested in core/test_import.py
     assert not report.errors
     project.page_ids = report.page_ids
     return project

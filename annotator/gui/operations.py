@@ -41,7 +41,8 @@ def segment(ctx: AppContext, page_ids: list[int], on_done=None):
 
     def work(control):
         # No direction given: each page's own, its episode's, series' or the project's setting applies.
-        return segment_pages(ctx.project, page_ids, workers=1 if len(page_ids) == 1 else None,
+        # Worker processes even for one page: a crash or the time limit stops the page, not the window.
+        return segment_pages(ctx.project, page_ids,
                              progress=control.progress, cancelled=control.cancelled)
 
     def done(report):
@@ -58,7 +59,7 @@ def ocr(ctx: AppContext, page_ids: list[int], on_done=None):
     engine = ctx.project.setting("ocr_engine", "") or None
 
     def work(control):
-        return ocr_pages(ctx.project, page_ids, engine=engine, workers=1 if len(page_ids) == 1 else None,
+        return ocr_pages(ctx.project, page_ids, engine=engine,  # worker processes: crash and time limit
                          progress=control.progress, cancelled=control.cancelled)
 
     def done(report):

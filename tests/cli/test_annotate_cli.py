@@ -37,7 +37,7 @@ def proj(tmp_path):
     page = tmp_path / "page.png"
     Image.new("RGB", (900, 1200), "white").save(page)
     with open_project(root) as project:
-        page_id = import_pages(project, [page], EpisodeSpec(series="S", number=1)).page_ids[0]
+        page_id = import_pages(project, [page], EpisodeSpec(series="S", number=1), workers=1).page_ids[0]
         panels = [annotate.add_panel(project, page_id, rect_polygon(20, y, 860, 350)) for y in (20, 410, 800)]
         regions = [annotate.add_region(project, page_id, rect_polygon(40, 40 + 400 * i, 200, 80)) for i in range(2)]
         lin = coding.create_character(project, "Lin Feng", name_zh="林峰", role="officer")

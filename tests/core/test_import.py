@@ -37,6 +37,7 @@ EXPECTED_ERRORS = {
 }
 
 
+INLINE = 1  # decode in this process: quicker for tests about what is decoded, not how it is isolated
 UNSAFE = "unsafe path in archive (escapes the folder); entry skipped"
 
 
@@ -47,7 +48,7 @@ def _pages(project):
 
 @pytest.mark.parametrize("name,message", sorted(EXPECTED_ERRORS.items()))
 def test_bad_file_is_rejected_with_clear_error(project, hostile, name, message):
-    report = import_pages(project, [hostile / name])
+    report = import_pages(project, [hostile / name], workers=INLINE)
     assert report.page_ids == [] and report.episode_id is None
     assert len(report.errors) == 1 and report.errors[0][0] == name
     assert message in report.errors[0][1]
@@ -60,7 +61,7 @@ def test_bad_file_is_rejected_with_clear_error(project, hostile, name, message):
 def test_batch_with_bad_files_imports_the_good_ones(project, hostile):
     bad = hostile
     files = [bad / "truncated.png", bad / "西山矿区-第8页.png", bad / "empty.png", bad / "cmyk.jpg"]
-    report = import_pages(project, files, EpisodeSpec(series="S", number=8))
+    report = import_pages(project, files, EpisodeSpec(series="S", number=8), workers=INLINE)
     assert [e[0] for e in report.errors] == ["truncated.png", "empty.png"]
     pages = _pages(project)
     assert [p.original_filename for p in pages] == ["西山矿区-第8页.png", "cmyk.jpg"]
@@ -71,7 +72,7 @@ def test_batch_with_bad_files_imports_the_good_ones(project, hostile):
 
 @pytest.mark.parametrize("name", ["exif-orientation-6.jpg", "gray16.png", "cmyk.jpg", "西山矿区-第8页.png"])
 def test_unusual_valid_images_import_upright_and_faithful(project, hostile, hostile_refs, name):
-    report = import_pages(project, [hostile / name])
+    report = import_pages(project, [hostile / name], workers=INLINE)
     assert report.errors == [] and len(report.page_ids) == 1
     page = _pages(project)[0]
     truth = np.asarray(hostile_refs[name])
@@ -105,10 +106,10 @@ def test_cbz_pdf_and_path_traversal(project, hostile, tmp_path):
 
 
 def test_archive_entries_that_lie_or_escape_are_skipped(project, hostile):
-    report = import_pages(project, [hostile / "absolute-path.cbz"], EpisodeSpec(series="S", number=1))
+    report = import_pages(project, [hostile / "absolute-path.cbz"], EpisodeSpec(series="S", number=1), workers=INLINE)
     assert len(report.page_ids) == 1
     assert report.errors == [("absolute-path.cbz:/tmp/x.png", UNSAFE)]
-    report = import_pages(project, [hostile / "huge-entry.cbz"], EpisodeSpec(series="S", number=2))
+    report = import_pages(project, [hostile / "huge-entry.cbz"], EpisodeSpec(series="S", number=2), workers=INLINE)
     assert len(report.page_ids) == 1  # 002.png; 001.png claims 4 GB and is never inflated
     assert report.errors == [("huge-entry.cbz:001.png", "entry is 4295 MB, over the 512 MB limit")]
 
@@ -116,9 +117,9 @@ def test_archive_entries_that_lie_or_escape_are_skipped(project, hostile):
 def test_duplicates_are_skipped_and_media_shared(project, tmp_path):
     page = tmp_path / "grid-01.png"
     Image.new("RGB", (300, 420), (240, 200, 10)).save(page)
-    first = import_pages(project, [page], EpisodeSpec(series="S", number=1))
-    again = import_pages(project, [page], EpisodeSpec(series="S", number=1))
-    other = import_pages(project, [page], EpisodeSpec(series="S", number=2))
+    first = import_pages(project, [page], EpisodeSpec(series="S", number=1), workers=INLINE)
+    again = import_pages(project, [page], EpisodeSpec(series="S", number=1), workers=INLINE)
+    other = import_pages(project, [page], EpisodeSpec(series="S", number=2), workers=INLINE)
     assert len(first.page_ids) == 1 and again.page_ids == [] and again.duplicates == ["grid-01.png"]
     assert len(other.page_ids) == 1
     pages = _pages(project)
@@ -133,7 +134,7 @@ def test_folder_natural_order_and_strip_kind(project, tmp_path):
         Image.new("RGB", (60 + n, 80), (n * 20, 0, 0)).save(folder / f"page{n}.png")
     Image.new("RGB", (100, 4000), "white").save(folder / "page11-strip.png")
     (folder / "notes.txt").write_text("ignored")
-    report = import_pages(project, [folder])
+    report = import_pages(project, [folder], workers=INLINE)
     assert report.errors == []
     pages = _pages(project)
     assert [p.original_filename for p in pages] == ["page1.png", "page2.png", "page10.png", "page11-strip.png"]
@@ -144,7 +145,7 @@ def test_folder_natural_order_and_strip_kind(project, tmp_path):
 def test_tall_wechat_strip_is_kept_whole(project, tmp_path):
     strip = tmp_path / "episode.jpg"
     Image.new("RGB", (1080, 40000), (250, 246, 236)).save(strip, quality=80)
-    report = import_pages(project, [strip])
+    report = import_pages(project, [strip], workers=INLINE)
     assert report.errors == []
     page = _pages(project)[0]
     assert (page.width, page.height, page.kind) == (1080, 40000, "strip")
@@ -159,7 +160,7 @@ def test_zip_with_only_junk_reports_each_entry(project, tmp_path):
         buf = io.BytesIO()
         Image.new("RGB", (10, 10)).save(buf, "PNG")
         z.writestr("pages/broken.png", buf.getvalue()[:30])
-    report = import_pages(project, [archive])
+    report = import_pages(project, [archive], workers=INLINE)
     assert report.page_ids == []
     assert [e[0] for e in report.errors] == [
         "junk.cbz:/etc/passwd.png", "junk.cbz:readme.txt", "junk.cbz:pages/broken.png"]
@@ -205,3 +206,22 @@ def test_kill_during_import_leaves_a_consistent_project(project, tmp_path):
         os.utime(leftover, (0, 0))
     open_project(project.root).close()
     assert not list((project.root / "media").rglob(".tmp-*"))  # stale half-written files are swept on open
+
+
+def test_a_page_over_the_time_limit_is_reported_and_the_rest_import(project, tmp_path):
+    """Decoding runs in worker processes with a time limit: a page that takes too long is
+    stopped and reported as that file's error; it cannot hang the import."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    Image.new("RGB", (300, 400), (10, 200, 30)).save(folder / "1.png")
+    report = import_pages(project, [folder], EpisodeSpec(series="S", number=1), timeout=1e-9)
+    assert report.page_ids == [] and report.errors == [("1.png", "no result after 1e-09 s; stopped")]
+    report = import_pages(project, [folder], EpisodeSpec(series="S", number=1))  # the default limit
+    assert len(report.page_ids) == 1 and report.errors == []
+
+
+def test_a_fifo_is_refused_without_blocking(project, tmp_path):
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    report = import_pages(project, [fifo], workers=INLINE)
+    assert report.errors == [("pipe.png", "not a regular file")] and report.page_ids == []

@@ -54,7 +54,7 @@ def test_unknown_engine_version_is_not_a_cache_key(project, tmp_path, monkeypatc
     d.ellipse([20, 20, 680, 240], outline="black", width=3)
     d.text((350, 130), "Report it today", font=font, fill="black", anchor="mm")
     img.save(page)
-    page_id = import_pages(project, [page]).page_ids[0]
+    page_id = import_pages(project, [page], workers=1).page_ids[0]
     monkeypatch.setattr(TesseractEngine, "version", property(lambda self: ""))  # `tesseract --version` failed
 
     report = ocr_pages(project, [page_id], engine="tesseract", workers=1)
