@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core import annotate, coding
 from annotator.gui import commands
+from annotator.gui.changes import Change, Kind
 from annotator.gui.context import AppContext
 from annotator.gui.editor import PageEditor
 from annotator.gui.inspector import CommitEdit
@@ -77,8 +78,8 @@ class CharactersDialog(QDialog):
             self.list.setCurrentIndex(self.model.index(max(row, 0)))
         self.show_current()
 
-    def _on_changed(self, kind: str, _page) -> None:
-        if kind in ("character", "appearance", "panel"):
+    def _on_changed(self, change: Change) -> None:
+        if change.kind in (Kind.CHARACTER, Kind.APPEARANCE, Kind.PANEL):
             self.reload()
 
     def current_id(self) -> int | None:

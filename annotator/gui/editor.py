@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from annotator.core import annotate, coding
 from annotator.core.annotate import PageData
 from annotator.gui import commands
+from annotator.gui.changes import Change
 from annotator.gui.canvas.tiles import TileCache, decode_tiles
 from annotator.gui.canvas.view import PageView
 from annotator.gui.context import AppContext
@@ -78,8 +79,8 @@ class PageEditor(QObject):
             self.data = annotate.page_data(self.ctx.project, self.data.page.id)
             self.view.sync(self.data)
 
-    def _on_changed(self, kind: str, page_id) -> None:
-        if page_id is None or page_id == self.page_id:
+    def _on_changed(self, change: Change) -> None:
+        if change.on_page(self.page_id):
             self.reload()
 
     # -- selection --------------------------------------------------------------------------

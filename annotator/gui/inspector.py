@@ -268,7 +268,7 @@ class InspectorDock(QDockWidget):
         self.setWidget(self.stack)
         self.setMinimumWidth(330)
         editor.selectionChanged.connect(lambda _keys: self.refresh())
-        ctx.changed.connect(lambda _kind, _page: self.refresh())
+        ctx.changed.connect(lambda _change: self.refresh())
 
     def refresh(self) -> None:
         chosen = self.editor.selected()

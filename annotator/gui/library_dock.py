@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QTree
 
 from annotator.core.library import PageInfo, library
 from annotator.core.media import ensure_thumbnail
+from annotator.gui.changes import COUNTED, Change
 from annotator.gui.context import AppContext
 from annotator.gui.models.library_model import LibraryModel
 from annotator.gui.models.tree import KEY_ROLE
@@ -82,10 +83,10 @@ class LibraryDock(QDockWidget):
     def refresh(self) -> None:
         self.model.load(library(self.ctx.project))
 
-    def _on_changed(self, kind: str, page_id) -> None:
+    def _on_changed(self, change: Change) -> None:
         """Counts follow edits shortly after; a burst of edits (a vertex drag, an OCR batch)
         costs one refresh, not one per step."""
-        if kind in ("library", "page", "panel", "region", "coding"):
+        if change.kind in COUNTED:
             self._pending.start()
 
     def select_page(self, page_id: int) -> None:

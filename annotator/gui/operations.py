@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.core.importer import EpisodeSpec, import_pages
+from annotator.gui.changes import Kind
 from annotator.gui.context import AppContext
 
 
@@ -29,7 +30,7 @@ def import_paths(ctx: AppContext, paths: list[str | Path], spec: EpisodeSpec | N
         if report.cancelled:
             bits.append("cancelled")
         ctx.status.emit(", ".join(bits))
-        ctx.notify("library")
+        ctx.notify(Kind.LIBRARY)
         if on_done:
             on_done(report)
 
@@ -86,7 +87,7 @@ def ocr_regions(ctx: AppContext, page_id: int, region_ids: list[int], on_done=No
 
     def done(count):
         ctx.status.emit(f"OCR read {count} region(s)")
-        ctx.notify("region", page_id)
+        ctx.notify(Kind.REGION, page_id)
         if on_done:
             on_done(count)
 
@@ -102,5 +103,5 @@ def _report(ctx: AppContext, label: str, report, page_ids: list[int]) -> None:
         message += " (cancelled)"
     ctx.status.emit(message)
     for page_id in {r.page_id for r in report.results}:
-        ctx.notify("page", page_id)
-    ctx.notify("library")
+        ctx.notify(Kind.PAGE, page_id)
+    ctx.notify(Kind.LIBRARY)
