@@ -132,20 +132,37 @@ def add_panel(project: Project, page_id: int, polygon, *, order: int | None = No
         return panel.id
 
 
-def set_panel_polygon(project: Project, panel_id: int, polygon, expected_version: int | None = None) -> None:
-    """Change a panel's outline; a human edit makes it ``manual`` so re-segmenting keeps it."""
+PANEL_FIELDS = {"polygon", "memo", "source"}
+
+
+def update_panel(project: Project, panel_id: int, expected_version: int | None = None, **fields: Any) -> dict:
+    """Change a panel's outline, memo or source; returns the previous values (calling again with
+    them undoes the edit exactly). A new outline without a ``source`` makes the panel ``manual``,
+    so re-segmenting keeps a human's correction."""
+    unknown = set(fields) - PANEL_FIELDS
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    if "polygon" in fields:
+        fields.setdefault("source", "manual")
     with project.session() as s:
         panel = get_row(s, models.Panel, panel_id, expected_version)
-        _set_geometry(panel, polygon)
-        panel.source = "manual"
+        before = {key: getattr(panel, key) for key in fields}
+        for key, value in fields.items():
+            if key == "polygon":
+                _set_geometry(panel, value)
+            else:
+                setattr(panel, key, value)
         s.add(panel)
+        return before
 
 
-def set_panel_memo(project: Project, panel_id: int, memo: str) -> None:
-    with project.session() as s:
-        panel = get_row(s, models.Panel, panel_id)
-        panel.memo = memo
-        s.add(panel)
+def set_panel_polygon(project: Project, panel_id: int, polygon, expected_version: int | None = None) -> dict:
+    """Change a panel's outline (it becomes ``manual``); returns the previous outline and source."""
+    return update_panel(project, panel_id, expected_version, polygon=polygon)
+
+
+def set_panel_memo(project: Project, panel_id: int, memo: str) -> dict:
+    return update_panel(project, panel_id, memo=memo)
 
 
 def _panel_snapshot(s, panel: models.Panel) -> dict:

@@ -18,3 +18,28 @@ def test_notices_reach_views_as_changes(window):
     with pytest.raises(ValueError):
         window.ctx.notify("panels", page)  # a typo is an error, not a notice nobody hears
     assert Change(Kind.LIBRARY).on_page(page) and Kind.PAGE in COUNTED and Kind.CHARACTER not in COUNTED
+
+
+def test_undoing_a_vertex_drag_leaves_an_automatic_panel_automatic(window):
+    from pointer import drag
+
+    from annotator.core import annotate
+    from annotator.gui.canvas.tools import Tool
+
+    view, editor, ctx = window.view, window.editor, window.ctx
+    panel = next(p for p in editor.data.panels if p.source == "auto")  # found by segmentation
+    window.resize(1400, 900)
+    view.actual_size()
+    x, y = panel.polygon[2]
+    view.centerOn(x, y)
+    window.set_tool(Tool.SELECT)
+    view.select([("panel", panel.id)])
+    drag(view, [(x, y), (x - 20, y - 15), (x - 40, y - 30)])
+    moved = editor.panel(panel.id)
+    assert moved.source == "manual" and moved.polygon != panel.polygon  # a human correction now
+    assert ctx.undo.undoText() == "Move panel vertex"
+    ctx.undo.undo()
+    back = next(p for p in annotate.page_data(ctx.project, editor.page_id).panels if p.id == panel.id)
+    assert (back.polygon, back.bbox, back.source) == (panel.polygon, panel.bbox, "auto")  # re-segmenting may replace it
+    ctx.undo.redo()
+    assert editor.panel(panel.id).source == "manual"
