@@ -70,7 +70,8 @@ class LibraryDock(QDockWidget):
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(50)
-        self._pending.timeout.connect(self.refresh)
+        self._pending.timeout.connect(self.refresh_in_background)
+        self._generation = 0
         ctx.changed.connect(self._on_changed)
         self.refresh()
         self.tree.expandToDepth(0)
@@ -81,7 +82,22 @@ class LibraryDock(QDockWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     def refresh(self) -> None:
+        self._generation += 1  # a background refresh still running is now stale
         self.model.load(library(self.ctx.project))
+
+    def refresh_in_background(self) -> None:
+        """The counts query reads every panel, region and coding; on a large team database that
+        would freeze typing after each edit, so the refresh that follows edits runs on a worker.
+        Only the newest result is shown."""
+        self._generation += 1
+        generation, project = self._generation, self.ctx.project
+
+        def deliver(infos) -> None:
+            if generation == self._generation:
+                self.model.load(infos)
+
+        self.ctx.jobs.run_op(lambda _control: library(project), deliver, label="Refreshing the library",
+                             visible=False)
 
     def _on_changed(self, change: Change) -> None:
         """Counts follow edits shortly after; a burst of edits (a vertex drag, an OCR batch)

@@ -43,3 +43,23 @@ def test_undoing_a_vertex_drag_leaves_an_automatic_panel_automatic(window):
     assert (back.polygon, back.bbox, back.source) == (panel.polygon, panel.bbox, "auto")  # re-segmenting may replace it
     ctx.undo.redo()
     assert editor.panel(panel.id).source == "manual"
+
+
+def test_library_counts_follow_edits_from_a_worker_thread(qtbot, window, monkeypatch):
+    import threading
+
+    from annotator.gui import library_dock
+
+    threads = []
+    real = library_dock.library
+
+    def counted(project):
+        threads.append(threading.current_thread())
+        return real(project)
+
+    monkeypatch.setattr(library_dock, "library", counted)
+    page = window.editor.page_id
+    before = window.library.model.page_info(page).panels
+    window.editor.add_panel([[10, 10], [210, 10], [210, 110], [10, 110]])
+    qtbot.waitUntil(lambda: window.library.model.page_info(page).panels == before + 1)
+    assert threads and threading.main_thread() not in threads  # the window kept responding meanwhile
