@@ -16,6 +16,7 @@ from skip_policy import (  # noqa: F401 - hooks registered by being named here
     SHARED,
     pytest_collection_modifyitems,
     pytest_configure,
+    pytest_report_header,
     pytest_runtest_makereport,
     pytest_terminal_summary,
 )

@@ -60,6 +60,11 @@ def pytest_runtest_makereport(item, call):
                            f"(generate the data in the test, or skip with '{CAPABILITY} <what to install>')")
 
 
+def pytest_report_header(config):
+    found = (SHARED / "corpus").is_dir()
+    return f"shared corpus: {SHARED / 'corpus'} {'found' if found else 'absent: its extra tests are deselected'}"
+
+
 def pytest_terminal_summary(terminalreporter, config):
     count = getattr(config, "_shared_deselected", 0)
     if count:
