@@ -52,7 +52,7 @@ def test_screenshots(qtbot, window, wait_jobs, tmp_path):
         "the inspector names the real OCR engine and its version"
     form = window.inspector.region_form
     assert (form.text.toPlainText(), form.translation.toPlainText(), form.speaker.currentText()) == (
-        "他们自称是在做房产调查。", "They claim to be doing real-estate surveys.", "Lin Feng")
+        "他们自称是在做房产调查。", "They claim to be doing real-estate surveys.", "林峰 Lin Feng")
     colours = {light.pixel(x, y) for x in range(0, light.width(), 23) for y in range(0, light.height(), 23)}
     assert len(colours) > 40, "page art, overlays and motif colours, not a blank window"
 
