@@ -37,10 +37,6 @@ class Project:
         self._local = threading.local()  # the session of an open ``transaction()``, per thread
 
     @property
-    def media_dir(self) -> Path:
-        return self.root / "media"
-
-    @property
     def cache_dir(self) -> Path:
         return self.root / "cache"
 
@@ -161,6 +157,14 @@ def init_project(root: str | Path, db: str | None = None) -> Project:
     return Project(root, engine)
 
 
+def _marker(root: Path) -> dict:
+    try:
+        marker = json.loads((root / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ProjectError(f"{root / MARKER} is unreadable ({exc})") from None
+    return marker if isinstance(marker, dict) else {}
+
+
 def open_project(root: str | Path, db: str | None = None) -> Project:
     """Open an existing project, migrating an older schema after a backup; refuse a newer one."""
     root = Path(root)
@@ -169,6 +173,8 @@ def open_project(root: str | Path, db: str | None = None) -> Project:
             raise ProjectError(f"{root} has a {DB_NAME} but no {MARKER}; is this an annotator project?")
         raise ProjectError(f"{root} is not an annotator project (run `annotator init {root}` first)")
     if db is None and not (root / DB_NAME).exists():
+        if _marker(root).get("db") == "server":  # init --db wrote this: the data lives on a server
+            raise ProjectError(f"{root} keeps its database on a server; open it with --db URL")
         raise ProjectError(f"{root / DB_NAME} is missing; the project's database is gone")
     engine = make_engine(_db_url(root, db))
     try:
