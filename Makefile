@@ -23,7 +23,10 @@ demo: $(DEMO)/project.db
 run: deps demo
 	$(VENV)/bin/annotator gui $(DEMO)
 
+# Lint and layer contracts first (seconds), then the suite; a skip for missing data fails it.
 test: deps
+	$(VENV)/bin/ruff check --no-cache .
+	$(VENV)/bin/lint-imports --no-cache
 	ANNOTATOR_TEST_PG="$$(bash packaging/start-test-postgres.sh)" QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider
 
 bench: deps

@@ -26,7 +26,7 @@ from PIL import Image, ImageDraw
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from annotator.core.project import init_project, open_project
+from annotator.core.project import init_project, open_project  # noqa: E402
 
 SEEDS_DIR = REPO / "seeds"
 # The builders import the importer (and with it the OCR engines) only in the parent process, so

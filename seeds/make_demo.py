@@ -675,7 +675,8 @@ def draw_balloon(page: Image.Image, b: dict) -> dict:
     page.paste(Image.new("RGB", (W, H), fill_c), (rx0, ry0), full)
     tb.draw(ImageDraw.Draw(page), cx, cy, WHITE if b.get("dark") else INK)
     body_grown = np.array(body.filter(grow)) > 0
-    return {"bbox": mask_bbox(body_grown, rx0, ry0), "text": tb.truth, "vertical": bool(tb.vertical and tb.lang == "zh"),
+    return {"bbox": mask_bbox(body_grown, rx0, ry0), "text": tb.truth,
+            "vertical": bool(tb.vertical and tb.lang == "zh"),
             "lang": tb.lang, "kind": kind, "_mask": (body_grown, rx0, ry0)}
 
 
@@ -1039,7 +1040,8 @@ def s_checkpoint(a):
     a.moon(w * 0.2, h * 0.14, h * 0.05)
     a.mountains(h * 0.5, [(w * 0.3, h * 0.2), (w * 0.75, h * 0.26)], NIGHT2)
     a.ground(h * 0.66, (36, 44, 52))
-    a.d.polygon([(w * 0.0, h * 0.95), (w * 0.5, h * 0.68), (w * 0.65, h * 0.68), (w * 1.0, h * 0.95)], fill=(70, 74, 84))
+    a.d.polygon([(w * 0.0, h * 0.95), (w * 0.5, h * 0.68), (w * 0.65, h * 0.68), (w * 1.0, h * 0.95)],
+                fill=(70, 74, 84))
     a.vehicle(w * 0.28, h * 0.86, w * 0.42, c=(100, 126, 80), pickup=True, face=1, lights=True)
     a.flashlight(w * 0.82, h * 0.6, w * 0.45, h * 0.74, h * 0.12)
     a.barrier(w * 0.62, h * 0.9, h * 0.5)
@@ -1354,7 +1356,8 @@ def main(argv=None):
                 "# Paths are relative to this file. All names, places and URLs are fictional.\n")
         yaml.safe_dump(series, f, allow_unicode=True, sort_keys=False, width=100)
     nb = sum(len(p["balloons"]) for p in pages_truth)
-    print(f"wrote {len(pages_truth)} pages, {sum(len(p['panels']) for p in pages_truth)} panels, {nb} balloons to {out}")
+    npanels = sum(len(p["panels"]) for p in pages_truth)
+    print(f"wrote {len(pages_truth)} pages, {npanels} panels, {nb} balloons to {out}")
     for p in problems:
         print("WARNING:", p, file=sys.stderr)
     if problems and args.strict:

@@ -1,23 +1,67 @@
-"""Shared fixtures: the team corpus beside the repository, and fresh projects."""
+"""Shared fixtures: fresh projects on pages generated in the repository, and the skip rule.
+
+Nothing here needs ``../shared``: the demo pages (``seeds/demo``, drawn by ``seeds/make_demo.py``)
+and the hostile files (``tests/data/make_hostile.py``) are made from the repository alone.
+"""
 
 from __future__ import annotations
 
 import shutil
+import json
 from pathlib import Path
 
 import pytest
 
 from annotator.core.project import init_project
+from skip_policy import (  # noqa: F401 - hooks registered by being named here
+    SHARED,
+    pytest_collection_modifyitems,
+    pytest_configure,
+    pytest_report_header,
+    pytest_runtest_makereport,
+    pytest_terminal_summary,
+)
+
+pytest_plugins = ["pytester"]
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = SHARED / "corpus"
+DEMO = REPO / "seeds" / "demo"
 
 
 @pytest.fixture(scope="session")
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"team corpus not found at {CORPUS} (expected ../shared/corpus beside the repository)")
+    """The team corpus; tests asking for it are deselected when it is absent (see skip_policy)."""
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def demo_truth() -> dict:
+    """Ground truth of the demo pages (panels and balloons in reading order), keyed by image path."""
+    return {p["image"]: p for p in json.loads((DEMO / "truth.json").read_text(encoding="utf-8"))["pages"]}
+
+
+@pytest.fixture(scope="session")
+def _hostile_files(tmp_path_factory):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_hostile", REPO / "tests" / "data" / "make_hostile.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path_factory.mktemp("hostile")
+    return out, module.build(out)
+
+
+@pytest.fixture(scope="session")
+def hostile(_hostile_files) -> Path:
+    """A folder of hostile and unusual input files, written by tests/data/make_hostile.py."""
+    return _hostile_files[0]
+
+
+@pytest.fixture(scope="session")
+def hostile_refs(_hostile_files) -> dict:
+    """For each valid-but-unusual file in ``hostile``, the upright RGB page (PIL image) it shows."""
+    return _hostile_files[1]
 
 
 @pytest.fixture
@@ -26,13 +70,28 @@ def project(tmp_path):
         yield p
 
 
+STRIP_PANELS = 3  # the demo strip's first three panels end above y = STRIP_CUT
+STRIP_CUT = 4250
+
+
+@pytest.fixture(scope="session")
+def short_strip(tmp_path_factory) -> Path:
+    """The top of the demo WeChat strip (1080 x 4250, three borderless panels): a strip that OCRs quickly."""
+    from PIL import Image
+
+    path = tmp_path_factory.mktemp("strip") / "strip.png"
+    with Image.open(DEMO / "ep02" / "001.png") as img:
+        img.crop((0, 0, img.width, STRIP_CUT)).save(path)
+    return path
+
+
 @pytest.fixture
-def page_project(project, corpus):
-    """A project with one episode of two synthetic pages (grid-01, strip-01)."""
+def page_project(project, short_strip):
+    """A project with one episode of two demo pages: a bordered grid page (ep01/001) and a strip."""
     from annotator.core.importer import EpisodeSpec, import_pages
 
-    pages = corpus / "synthetic" / "pages"
-    report = import_pages(project, [pages / "grid-01.png", pages / "strip-01.png"], EpisodeSpec(series="S", number=1))
+    report = import_pages(project, [DEMO / "ep01" / "001.png", short_strip], EpisodeSpec(series="S", number=1),
+                          workers=1)  # in this process: the import itself is tested in core/test_import.py
     assert not report.errors
     project.page_ids = report.page_ids
     return project
@@ -69,7 +128,7 @@ def pg_url():
 
     admin = os.environ.get("ANNOTATOR_TEST_PG", "")
     if not admin:
-        pytest.skip("no PostgreSQL server: run the tests with `make test` (it starts one) or set ANNOTATOR_TEST_PG")
+        pytest.skip("capability missing: a PostgreSQL server (`make test` starts one as root; or set ANNOTATOR_TEST_PG)")
     psycopg = pytest.importorskip("psycopg")
     from sqlalchemy.engine import make_url
 

@@ -46,10 +46,11 @@ def segment(images, directory, number, series, direction, workers, db, as_json) 
         results = []
         for image in images:
             try:
-                results.append(segment_file(image, direction or "auto"))
+                # named by the path as given, so a/page_000.jpg and b/page_000.jpg stay apart
+                results.append(segment_file(image, direction or "auto") | {"image": str(image)})
             except ValueError as exc:  # ImageLoadError: report, carry on with the rest
                 click.echo(f"error: {exc}", err=True)
-                results.append({"image": image.name, "error": str(exc)})
+                results.append({"image": str(image), "error": str(exc)})
         emit(results, as_json, lambda r: [
             click.echo(f"{x['image']}: " + (x.get("error") or f"{len(x['panels'])} panels")) for x in r])
         if all("error" in r for r in results):
@@ -122,10 +123,10 @@ def _ocr_images(images, engine: str | None, lang: str, as_json: bool) -> None:
     results = []
     for image in images:
         try:
-            results.append(read_file(image, reader, lang=lang))
+            results.append(read_file(image, reader, lang=lang) | {"image": str(image)})  # the path as given
         except (ValueError, OcrError) as exc:  # one bad image is reported; the rest are read
-            click.echo(f"error: {image.name}: {exc}", err=True)
-            results.append({"image": image.name, "error": str(exc)})
+            click.echo(f"error: {image}: {exc}", err=True)
+            results.append({"image": str(image), "error": str(exc)})
 
     def human(r):
         for item in r:

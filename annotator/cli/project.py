@@ -24,7 +24,8 @@ def init(directory: Path, db: str | None, no_codebook: bool, as_json: bool) -> N
     with init_project(directory, db) as project:
         motifs = 0 if no_codebook else load_codebook(project)
         result = {"project": str(directory), "database": project.url, "motifs": motifs}
-    emit(result, as_json, lambda r: click.echo(f"Created project {r['project']} ({r['motifs']} motifs in the codebook)"))
+    emit(result, as_json,
+         lambda r: click.echo(f"Created project {r['project']} ({r['motifs']} motifs in the codebook)"))
 
 
 @cli.command("import")
@@ -116,12 +117,9 @@ def demo(directory: Path, no_analysis: bool, db: str | None, as_json: bool) -> N
 @db_option
 @click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Save a screenshot of the window to this PNG and quit (for docs and checks).")
-@json_option
-def gui(directory: Path | None, db: str | None, screenshot: Path | None, as_json: bool) -> None:
+def gui(directory: Path | None, db: str | None, screenshot: Path | None) -> None:
     """Open the desktop window (on DIRECTORY if given)."""
     from annotator.gui.app import run
 
     code = run(directory, db=db, screenshot=screenshot)
-    if as_json:
-        emit({"exit_code": code, "screenshot": str(screenshot) if screenshot else None}, True)
     sys.exit(code)

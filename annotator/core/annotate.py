@@ -9,12 +9,14 @@ refuse to overwrite somebody else's newer edit (team databases).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import SQLModel, select
 
-from annotator.core import geometry, models
+from annotator import geometry
+from annotator.core import models
 from annotator.core.project import Conflict, Project
 
 TABLES: dict[str, type[SQLModel]] = {
@@ -41,11 +43,12 @@ class PageData:
 
 def get_row(session, model, row_id: int, expected_version: int | None = None):
     row = session.get(model, row_id)
+    label = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()  # TextRegion -> "text region"
     if row is None:
-        raise NotFound(f"{model.__name__.lower()} {row_id} does not exist")
+        raise NotFound(f"{label} {row_id} does not exist")
     if expected_version is not None and row.version != expected_version:
         raise Conflict(
-            f"{model.__name__.lower()} {row_id} was changed elsewhere (version {row.version}, "
+            f"{label} {row_id} was changed elsewhere (version {row.version}, "
             f"you edited version {expected_version}); reload to see it"
         )
     return row
@@ -146,22 +149,42 @@ def add_panel(project: Project, page_id: int, polygon, *, order: int | None = No
         return panel.id
 
 
-def set_panel_polygon(project: Project, panel_id: int, polygon, expected_version: int | None = None) -> None:
-    """Change a panel's outline; a human edit makes it ``manual`` (no machine confidence) so
-    re-segmenting keeps it."""
-    with project.session() as s:
-        panel = get_row(s, models.Panel, panel_id, expected_version)
-        _set_geometry(panel, polygon)
-        panel.source, panel.confidence = "manual", None
-        s.add(panel)
-        _relink_regions(s, panel.page_id)
+PANEL_FIELDS = {"polygon", "memo", "source", "confidence"}
 
 
-def set_panel_memo(project: Project, panel_id: int, memo: str, expected_version: int | None = None) -> None:
+def update_panel(project: Project, panel_id: int, expected_version: int | None = None, **fields: Any) -> dict:
+    """Change a panel's outline, memo or source; returns the previous values (calling again with
+    them undoes the edit exactly). A new outline without a ``source`` makes the panel ``manual``
+    with no machine confidence, so re-segmenting keeps a human's correction; text regions follow
+    the new outline to the panel that holds them."""
+    unknown = set(fields) - PANEL_FIELDS
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    if "polygon" in fields:
+        fields.setdefault("source", "manual")
+        if fields["source"] == "manual":
+            fields.setdefault("confidence", None)
     with project.session() as s:
         panel = get_row(s, models.Panel, panel_id, expected_version)
-        panel.memo = memo
+        before = {key: getattr(panel, key) for key in fields}
+        for key, value in fields.items():
+            if key == "polygon":
+                _set_geometry(panel, value)
+            else:
+                setattr(panel, key, value)
         s.add(panel)
+        if "polygon" in fields:
+            _relink_regions(s, panel.page_id)
+        return before
+
+
+def set_panel_polygon(project: Project, panel_id: int, polygon, expected_version: int | None = None) -> dict:
+    """Change a panel's outline (it becomes ``manual``); returns the previous outline and source."""
+    return update_panel(project, panel_id, expected_version, polygon=polygon)
+
+
+def set_panel_memo(project: Project, panel_id: int, memo: str, expected_version: int | None = None) -> dict:
+    return update_panel(project, panel_id, expected_version, memo=memo)
 
 
 def _panel_snapshot(s, panel: models.Panel) -> dict:

@@ -16,6 +16,8 @@ from annotator.core.annotate import TABLES, get_row, restore, snapshot_rows
 from annotator.core.project import Project
 
 CHARACTER_FIELDS = {"name", "name_zh", "role", "affiliation", "description", "portrait"}
+TARGET_MODELS = {"episode": models.Episode, "page": models.Page, "panel": models.Panel,
+                 "text_region": models.TextRegion}
 MOTIF_FIELDS = {"name", "name_zh", "description", "keywords_en", "keywords_zh", "colour", "shortcut"}
 
 
@@ -25,17 +27,32 @@ def _target_column(kind: str):
     return getattr(models.Coding, f"{kind}_id")
 
 
+def _coder_id(session, name: str) -> int:
+    """The coder called ``name``, created on first use, inside the caller's transaction."""
+    name = name.strip() or "anonymous"
+    row = session.exec(select(models.Coder).where(models.Coder.name == name)).first()
+    if row is None:
+        row = models.Coder(name=name)
+        session.add(row)
+        session.flush()
+    return row.id
+
+
 def add_coding(project: Project, motif_id: int, target: tuple[str, int], coder_id: int | None = None,
-               memo: str = "") -> int:
+               memo: str = "", *, coder_name: str | None = None) -> int:
     """Tag a target with a motif for one coder; the same coder tagging twice gets the existing coding.
 
     Two coders tagging the same target with the same motif make two codings: agreement between
-    coders is measured on exactly these independent judgements.
+    coders is measured on exactly these independent judgements. ``coder_name`` names the coder
+    instead of ``coder_id`` (created if new, in the same transaction).
     """
     kind, target_id = target
     column = _target_column(kind)
     with project.session() as s:
         get_row(s, models.Motif, motif_id)
+        get_row(s, TARGET_MODELS[kind], target_id)
+        if coder_name is not None:
+            coder_id = _coder_id(s, coder_name)
         same_coder = models.Coding.coder_id.is_(None) if coder_id is None else models.Coding.coder_id == coder_id
         existing = s.exec(select(models.Coding).where(models.Coding.motif_id == motif_id, column == target_id,
                                                       same_coder)).first()
@@ -70,10 +87,13 @@ def codings_for(project: Project, target: tuple[str, int]) -> list[models.Coding
         return list(s.exec(select(models.Coding).where(_target_column(kind) == target_id).order_by(models.Coding.id)))
 
 
-def add_appearance(project: Project, character_id: int, panel_id: int, coder_id: int | None = None) -> int:
+def add_appearance(project: Project, character_id: int, panel_id: int, coder_id: int | None = None, *,
+                   coder_name: str | None = None) -> int:
     with project.session() as s:
         get_row(s, models.Character, character_id)
         get_row(s, models.Panel, panel_id)
+        if coder_name is not None:
+            coder_id = _coder_id(s, coder_name)
         existing = s.exec(
             select(models.Appearance).where(
                 models.Appearance.character_id == character_id, models.Appearance.panel_id == panel_id
@@ -178,7 +198,8 @@ def create_motif(project: Project, name: str, parent_id: int | None = None, **fi
     with project.session() as s:
         if parent_id is not None:
             get_row(s, models.Motif, parent_id)
-        siblings = s.exec(select(func.count()).select_from(models.Motif).where(models.Motif.parent_id == parent_id)).one()
+        siblings = s.exec(select(func.count()).select_from(models.Motif)
+                          .where(models.Motif.parent_id == parent_id)).one()
         row = models.Motif(name=name.strip(), parent_id=parent_id, position=siblings, **fields)
         s.add(row)
         s.flush()
@@ -307,3 +328,23 @@ def motif_counts(project: Project) -> dict[int, int]:
     """Codings per motif (own codings only; the GUI sums subtrees)."""
     with project.session() as s:
         return dict(s.exec(select(models.Coding.motif_id, func.count()).group_by(models.Coding.motif_id)).all())
+
+
+def codebook_tree(project: Project) -> list[dict]:
+    """The motif tree in the codebook file's shape (seeds/codebook.yaml), for export and re-import."""
+    rows = motifs(project)
+    children: dict[int | None, list[models.Motif]] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+
+    def node(row: models.Motif) -> dict:
+        out = {"name": row.name, "name_zh": row.name_zh, "description": row.description,
+               "keywords_en": list(row.keywords_en), "keywords_zh": list(row.keywords_zh), "colour": row.colour}
+        if row.shortcut:
+            out["shortcut"] = row.shortcut
+        kids = sorted(children.get(row.id, []), key=lambda r: r.position)
+        if kids:
+            out["children"] = [node(k) for k in kids]
+        return out
+
+    return [node(r) for r in sorted(children.get(None, []), key=lambda r: r.position)]

@@ -4,7 +4,9 @@ Inputs are recognised by their bytes, not their names. Each page is decoded full
 anything is written, stored content-addressed, then committed in its own transaction; an
 episode row is created in the same transaction as its first page, so a killed import never
 leaves a page without media or an episode without pages. Bad files are reported one line
-each and the rest of the batch goes on.
+each and the rest of the batch goes on. Pages are decoded by the one batch runner
+(``core.batch.map_pages``) in worker processes, so a file that crashes or hangs a decoder is
+reported as that file's error instead of taking the program down.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import io
 import re
 import threading
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -23,6 +24,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from annotator.core import models
+from annotator.core.batch import map_pages
 from annotator.core.media import (
     FORMAT_SUFFIX,
     make_thumbnail,
@@ -48,12 +50,25 @@ class ImportError_(ValueError):
     """An input that cannot be imported at all (unreadable archive, missing file)."""
 
 
-@dataclass
+PAGE_TIMEOUT = 120.0  # seconds to decode one page; a 40,000-px strip takes a few
+
+
+@dataclass(frozen=True)
 class Source:
-    """One candidate page: a display name and a way to get its bytes."""
+    """One candidate page: a display name and where its bytes are (picklable, for worker processes)."""
 
     name: str
-    read: Callable[[], bytes]
+    path: str
+    member: str | None = None  # entry of a ZIP/CBZ archive
+    pdf_page: int | None = None  # page index of a PDF
+
+    def read(self) -> bytes:
+        if self.member is not None:
+            with zipfile.ZipFile(self.path) as archive:
+                return archive.read(self.member)
+        if self.pdf_page is not None:
+            return _render_pdf_page(self.path, self.pdf_page)
+        return Path(self.path).read_bytes()
 
 
 @dataclass
@@ -112,36 +127,47 @@ def _archive_sources(path: Path, errors: list[tuple[str, str]]) -> Iterator[Sour
             errors.append((label, "not an image entry; skipped"))
             continue
         if info.file_size > MAX_ENTRY_BYTES:
-            errors.append((label, f"entry is {info.file_size / 1e6:.0f} MB, over the {MAX_ENTRY_BYTES // 2**20} MB limit"))
+            errors.append((label,
+                           f"entry is {info.file_size / 1e6:.0f} MB, over the {MAX_ENTRY_BYTES // 2**20} MB limit"))
             continue
         entries.append(info)
+    archive.close()
     for info in sorted(entries, key=lambda i: natural_key(i.filename)):
-        yield Source(f"{path.name}:{info.filename}", lambda info=info: archive.read(info))
+        yield Source(f"{path.name}:{info.filename}", str(path), member=info.filename)
 
 
 def _pdf_sources(path: Path, errors: list[tuple[str, str]]) -> Iterator[Source]:
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(str(path))
+        with PDFIUM_LOCK:
+            pdf = pdfium.PdfDocument(str(path))
+            count = len(pdf)
+            pdf.close()
     except Exception as exc:  # pypdfium2 raises its own PdfiumError for every kind of damage
         errors.append((path.name, f"not a readable PDF ({exc})"))
         return
+    for index in range(count):
+        yield Source(f"{path.name}#page{index + 1}", str(path), pdf_page=index)
 
-    def render(index: int) -> bytes:
-        with PDFIUM_LOCK:  # pdfium is not thread-safe, and pages are prepared on a thread pool
+
+def _render_pdf_page(path: str, index: int) -> bytes:
+    import pypdfium2 as pdfium
+
+    with PDFIUM_LOCK:  # pdfium is not thread-safe (in-process imports may run beside each other)
+        pdf = pdfium.PdfDocument(path)
+        try:
             page = pdf[index]
             w, h = page.get_size()
             scale = PDF_DPI / 72
             if w * h * scale * scale > MAX_PIXELS:
                 scale = (MAX_PIXELS / (w * h)) ** 0.5 * 0.99
             image = page.render(scale=scale).to_pil()
-        out = io.BytesIO()
-        image.save(out, "PNG")
-        return out.getvalue()
-
-    for index in range(len(pdf)):
-        yield Source(f"{path.name}#page{index + 1}", lambda index=index: render(index))
+        finally:
+            pdf.close()
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 def expand(paths: list[str | Path], errors: list[tuple[str, str]]) -> Iterator[Source]:
@@ -150,6 +176,9 @@ def expand(paths: list[str | Path], errors: list[tuple[str, str]]) -> Iterator[S
         path = Path(raw)
         if not path.exists():
             errors.append((str(raw), "no such file or folder"))
+            continue
+        if not path.is_dir() and not path.is_file():  # a FIFO or device would block the first read
+            errors.append((path.name, "not a regular file"))
             continue
         if path.is_dir():
             children = [
@@ -167,7 +196,7 @@ def expand(paths: list[str | Path], errors: list[tuple[str, str]]) -> Iterator[S
         elif kind == "pdf":
             yield from _pdf_sources(path, errors)
         else:
-            yield Source(path.name, lambda path=path: path.read_bytes())
+            yield Source(path.name, str(path))
 
 
 @dataclass
@@ -262,9 +291,13 @@ def import_pages(
     *,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
-    workers: int = 2,
+    workers: int | None = 2,
+    timeout: float | None = PAGE_TIMEOUT,
 ) -> ImportReport:
-    """Import pages into one episode; see the module docstring for the guarantees."""
+    """Import pages into one episode; see the module docstring for the guarantees.
+
+    ``workers``: decoding processes (``1``: in this process, without crash isolation or time limit).
+    """
     spec = spec or EpisodeSpec()
     report = ImportReport()
     sources = list(expand(paths, report.errors))
@@ -278,33 +311,35 @@ def import_pages(
         elif spec.episode_id is not None:
             raise ImportError_(f"episode {spec.episode_id} does not exist")
 
-    def safe_prepare(source: Source):
-        try:
-            return prepare(source)
-        except (ImageLoadError, OSError, zipfile.BadZipFile, RuntimeError, ValueError) as exc:
-            message = str(exc) or exc.__class__.__name__
-            return message.removeprefix(f"{source.name}: ")
-
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        window = max(2, workers * 2)  # bound memory: a 40,000-px strip is 130 MB decoded
-        futures = [pool.submit(safe_prepare, src) for src in sources[:window]]
-        for done, source in enumerate(sources):
-            if cancelled and cancelled():
-                report.cancelled = True
-                for fut in futures:
-                    fut.cancel()
-                break
-            result = futures[done].result()
-            if done + window < total:
-                futures.append(pool.submit(safe_prepare, sources[done + window]))
-            futures[done] = None  # release the decoded bytes
+    # Pages finish in any order; they are stored in input order as soon as each one's turn comes.
+    ready: dict[int, Prepared | str] = {}
+    stored = 0
+    indexed = list(enumerate(sources))
+    for (index, _source), page, error in map_pages(_prepare_task, indexed, workers=workers, cancelled=cancelled,
+                                                   timeout=timeout):
+        ready[index] = page if error is None else _error_message(sources[index], error)
+        while stored in ready:
+            result, source = ready.pop(stored), sources[stored]
             if isinstance(result, str):
                 report.errors.append((source.name, result))
             else:
                 _store_page(project, result, spec, report)
+            stored += 1
             if progress:
-                progress(done + 1, total, source.name)
+                progress(stored, total, source.name)
+    report.cancelled = stored < total and bool(cancelled and cancelled())
     return report
+
+
+def _prepare_task(task: tuple[int, Source]) -> Prepared:
+    return prepare(task[1])
+
+
+def _error_message(source: Source, exc: BaseException) -> str:
+    if not isinstance(exc, (ImageLoadError, OSError, zipfile.BadZipFile, RuntimeError, ValueError, TimeoutError)):
+        raise exc  # a programming error, not a bad file: let it surface
+    message = str(exc) or exc.__class__.__name__
+    return message.removeprefix(f"{source.name}: ")
 
 
 def _store_page(project: Project, page: Prepared, spec: EpisodeSpec, report: ImportReport) -> None:

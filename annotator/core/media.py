@@ -17,7 +17,8 @@ from PIL import Image
 from annotator.vision.images import load_image
 
 THUMB_BOX = (200, 280)
-FORMAT_SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp", "GIF": ".gif", "BMP": ".bmp", "TIFF": ".tif", "MPO": ".jpg"}
+FORMAT_SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp", "GIF": ".gif", "BMP": ".bmp", "TIFF": ".tif",
+                 "MPO": ".jpg"}
 
 
 def sha256_bytes(data: bytes) -> str:

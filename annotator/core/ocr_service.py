@@ -12,6 +12,7 @@ engine costs nothing. Storing a page's readings is one transaction:
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,7 +22,8 @@ from typing import Callable
 
 from sqlmodel import select
 
-from annotator.core import geometry, models
+from annotator import geometry
+from annotator.core import models
 from annotator.core.batch import map_pages
 from annotator.core.media import write_atomic
 from annotator.core.names import page_labels
@@ -29,6 +31,8 @@ from annotator.core.project import Project
 from annotator.core.reruns import drop_untouched, renumber
 from annotator.core.segmentation import owner_panel
 from annotator.vision.shapes import TextShape
+
+log = logging.getLogger(__name__)
 
 SAME_REGION = 0.3  # IoU above which a new reading is the same balloon as a kept region
 PAGE_TIMEOUT = 300.0  # seconds; a 1080x40,000 strip reads in well under a minute on two cores
@@ -60,7 +64,7 @@ class OcrReport:
     results: list[OcrResult] = field(default_factory=list)
     cancelled: bool = False
     engine: str = ""
-    engine_version: str = ""
+    engine_version: str | None = None
 
     @property
     def errors(self) -> list[OcrResult]:
@@ -88,16 +92,18 @@ def _ocr_task(task: tuple[str, str, str, str], step=None) -> dict:
     path, engine_name, lang, cache_path, *relay = task
     if step is None and relay:
         step = partial(_put, relay[0])
-    cache = Path(cache_path)
-    if cache.exists():
+    cache = Path(cache_path) if cache_path else None  # no cache without a known engine version
+    if cache is not None and cache.exists():
         try:
             return json.loads(cache.read_text(encoding="utf-8")) | {"cached": True}
-        except (OSError, ValueError):
-            pass  # a damaged cache entry is simply recomputed
+        except (OSError, ValueError) as exc:
+            log.warning("damaged OCR cache entry %s (%s); reading the page again", cache, exc)
     engine = get_engine(engine_name)
     shapes = read_page(load_array(path), engine, lang=lang, progress=step)
-    payload = {"engine": engine.name, "engine_version": engine.version, "texts": [s.to_json() for s in shapes]}
-    write_atomic(cache, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    payload = {"engine": engine.name, "engine_version": engine.version or None,
+               "texts": [s.to_json() for s in shapes]}
+    if cache is not None:
+        write_atomic(cache, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     return payload | {"cached": False}
 
 
@@ -186,6 +192,20 @@ def _set_reading(region: models.TextRegion, shape: TextShape, now: datetime) -> 
     region.ocr_at = now
 
 
+def available_engines() -> list[str]:
+    """Names of the OCR engines installed here, best first (the settings dialog's choices)."""
+    from annotator.vision.ocr import available_engines as installed
+
+    return installed()
+
+
+def warm_up() -> None:
+    """Import the OCR and segmentation stacks now: a first import holds the interpreter lock
+    for ~100 ms, which a window should spend before the user's first run, not during it."""
+    import annotator.vision.ocr  # noqa: F401
+    import annotator.vision.panels  # noqa: F401
+
+
 def project_engine(project: Project, engine: str | None) -> str:
     """The engine to use: the caller's choice, else the project's setting, else the best installed."""
     from annotator.vision.ocr import get_engine
@@ -220,13 +240,18 @@ def ocr_pages(
 
     name = project_engine(project, engine)
     resolved = get_engine(name)
-    fingerprint = engine_fingerprint(resolved, {"lang": lang})
-    report = OcrReport(engine=resolved.name, engine_version=resolved.version)
+    # An engine whose version probe failed must not share a cache key ("" for every version)
+    # with readings made by another version: such pages are read afresh and not cached.
+    fingerprint = engine_fingerprint(resolved, {"lang": lang}) if resolved.version else None
+    if fingerprint is None:
+        log.warning("could not tell the version of OCR engine %s; its readings are not cached", name)
+    report = OcrReport(engine=resolved.name, engine_version=resolved.version or None)
     tasks, names = {}, {}
     with project.session() as s:
         for page_id in page_ids:
             page = s.get(models.Page, page_id)
-            cache = project.cache_dir / "ocr" / page.media_sha256[:2] / f"{page.media_sha256}-{fingerprint}.json"
+            cache = (project.cache_dir / "ocr" / page.media_sha256[:2] / f"{page.media_sha256}-{fingerprint}.json"
+                     if fingerprint else "")
             key = (str(project.media_file(page.media_path)), name, lang, str(cache))
             tasks.setdefault(key, []).append(page_id)
             strip = page.kind == "strip"
@@ -286,12 +311,6 @@ def _store_all(project, report, results, tasks, names, page_ids, progress) -> No
                 progress(done, len(page_ids), names.get(page_id, str(page_id)))
 
 
-def ocr_page(project: Project, page_id: int, engine: str | None = None, lang: str = "auto") -> OcrResult:
-    """One page in this process (for the GUI's 'OCR this page')."""
-    report = ocr_pages(project, [page_id], engine=engine, lang=lang, workers=1)
-    return report.results[0]
-
-
 def ocr_region(project: Project, region_id: int, engine: str | None = None) -> models.TextRegion:
     """Read one region (e.g. drawn by hand) and store the reading as its OCR provenance."""
     from annotator.vision.images import load_array
@@ -311,7 +330,7 @@ def ocr_region(project: Project, region_id: int, engine: str | None = None) -> m
         if row.text is not None and row.ocr_text is not None and row.ocr_text != reading.text:
             row.ocr_differs = True
         row.ocr_text, row.ocr_confidence = reading.text, float(reading.confidence)
-        row.ocr_engine, row.ocr_engine_version = reader.name, reader.version
+        row.ocr_engine, row.ocr_engine_version = reader.name, reader.version or None
         row.ocr_at = datetime.now(timezone.utc)
         s.add(row)
         return row

@@ -44,10 +44,6 @@ class Project:
         self._local = threading.local()  # the session of an open ``transaction()``, per thread
 
     @property
-    def media_dir(self) -> Path:
-        return self.root / "media"
-
-    @property
     def cache_dir(self) -> Path:
         return self.root / "cache"
 
@@ -196,9 +192,10 @@ def init_project(root: str | Path, db: str | None = None) -> Project:
 
 def _marker(root: Path) -> dict:
     try:
-        return json.loads((root / MARKER).read_text(encoding="utf-8"))
+        marker = json.loads((root / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ProjectError(f"{root / MARKER} cannot be read: {exc}") from None
+        raise ProjectError(f"{root / MARKER} is unreadable ({exc})") from None
+    return marker if isinstance(marker, dict) else {}
 
 
 def open_project(root: str | Path, db: str | None = None) -> Project:
@@ -211,6 +208,8 @@ def open_project(root: str | Path, db: str | None = None) -> Project:
     if db is None:
         db = _marker(root).get("url")
     if db is None and not (root / DB_NAME).exists():
+        if _marker(root).get("db") == "server":  # init --db wrote this: the data lives on a server
+            raise ProjectError(f"{root} keeps its database on a server; open it with --db URL")
         raise ProjectError(f"{root / DB_NAME} is missing; the project's database is gone")
     engine = make_engine(_db_url(root, db))
     try:

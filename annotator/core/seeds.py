@@ -118,7 +118,8 @@ def build_demo(root: str | Path, progress=None, *, analyse: bool = True,
             title=ep.get("title", ""),
             title_zh=ep.get("title_zh", ""),
             url=ep.get("source_url", ""),
-            published_on=published if isinstance(published, date) else (date.fromisoformat(published) if published else None),
+            published_on=published if isinstance(published, date)
+            else (date.fromisoformat(published) if published else None),
             notes=ep.get("notes", ""),
             direction=ep.get("direction"),
         )

@@ -13,7 +13,8 @@ from typing import Callable
 
 from sqlmodel import select
 
-from annotator.core import geometry, models
+from annotator import geometry
+from annotator.core import models
 from annotator.core.batch import map_pages
 from annotator.core.names import page_labels
 from annotator.core.project import Project

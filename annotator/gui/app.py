@@ -147,10 +147,10 @@ class Windows:
 
 
 def _warm_up(_control) -> None:
-    """Import the OCR and segmentation stacks once the window is up: a first import holds the
-    interpreter lock for ~100 ms, which should not happen in the middle of the user's first run."""
-    import annotator.vision.ocr  # noqa: F401
-    import annotator.vision.panels  # noqa: F401
+    """Import the OCR and segmentation stacks once the window is up (see ocr_service.warm_up)."""
+    from annotator.core.ocr_service import warm_up
+
+    warm_up()
 
 
 def wait_for_image(window, timeout_ms: int = 20000) -> None:
@@ -164,6 +164,9 @@ def wait_for_image(window, timeout_ms: int = 20000) -> None:
 
 def run(directory: str | Path | None, db: str | None = None, screenshot: str | Path | None = None,
         settings: QSettings | None = None) -> int:
+    from annotator.core import logs
+
+    logs.setup()
     app = application()
     settings = settings or QSettings()
     apply_theme(app, str(settings.value("theme", "light")))

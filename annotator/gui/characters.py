@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core import annotate, coding
 from annotator.gui import commands
+from annotator.gui.changes import Change, Kind
 from annotator.gui.context import AppContext
 from annotator.gui.editor import PageEditor
 from annotator.gui.inspector import CommitEdit
@@ -82,8 +83,8 @@ class CharactersDialog(QDialog):
             self.list.setCurrentIndex(self.model.index(max(row, 0)))
         self.show_current()
 
-    def _on_changed(self, kind: str, _page) -> None:
-        if kind in ("character", "appearance", "panel"):
+    def _on_changed(self, change: Change) -> None:
+        if change.kind in (Kind.CHARACTER, Kind.APPEARANCE, Kind.PANEL):
             self.reload()
 
     def current_id(self) -> int | None:
@@ -103,7 +104,8 @@ class CharactersDialog(QDialog):
         if c is None:
             return
         for a in coding.appearances_of(self.ctx.project, c.id):
-            item = QListWidgetItem(f"Episode {a['episode_number']} · page {a['page_index'] + 1} · panel {a['panel_order'] + 1}")
+            item = QListWidgetItem(
+                f"Episode {a['episode_number']} · page {a['page_index'] + 1} · panel {a['panel_order'] + 1}")
             item.setData(Qt.ItemDataRole.UserRole, (a["page_id"], a["panel_id"]))
             self.appearances.addItem(item)
         self._show_portrait(c)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core import coding
 from annotator.gui import commands
+from annotator.gui.changes import COUNTED, Change, Kind
 from annotator.gui.context import AppContext
 from annotator.gui.dialogs import MotifDialog
 from annotator.gui.editor import PageEditor
@@ -81,10 +82,10 @@ class CodebookDock(QDockWidget):
         if current is not None:
             self.select_motif(current)
 
-    def _on_changed(self, kind: str, _page) -> None:
-        if kind == "motif":
+    def _on_changed(self, change: Change) -> None:
+        if change.kind is Kind.MOTIF:
             self.refresh()  # at once: the tree itself changed and the user is looking at it
-        elif kind in ("coding", "panel", "region", "page"):
+        elif change.kind in COUNTED:
             self._pending.start()  # only counts changed; one refresh per burst of edits
 
     def _filter(self, _text: str) -> None:

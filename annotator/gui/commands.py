@@ -12,7 +12,8 @@ from typing import Any, Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.core import annotate, coding, episodes, geometry
+from annotator import geometry
+from annotator.core import annotate, coding, episodes
 from annotator.core.annotate import Conflict, NotFound
 
 GEOMETRY_ID = 1001
@@ -112,12 +113,20 @@ class DeleteEpisode(Edit):
         episodes.restore_episode(self.project, self.snapshot)
 
 
-class SetGeometry(Edit):
-    """A moved vertex, region or box corner; every step of one drag merges into one command."""
+UPDATERS: dict[str, Callable[..., dict]] = {"panel": annotate.update_panel, "region": annotate.update_region}
 
-    def __init__(self, ctx, kind: str, row_id: int, page_id: int, before: list, after: list, drag_id: int):
+
+class SetGeometry(Edit):
+    """A moved vertex, region or box corner; every step of one drag merges into one command.
+
+    Like ``Update``: the service returns what it replaced (for a panel also its ``source``, so
+    undoing a drag on an automatic panel leaves it automatic), and undo writes that back.
+    """
+
+    def __init__(self, ctx, kind: str, row_id: int, page_id: int, after: list, drag_id: int):
         super().__init__(ctx, f"Move {'panel vertex' if kind == 'panel' else 'text region'}", page_id)
-        self.kind, self.row_id, self.before, self.after, self.drag_id = kind, row_id, before, after, drag_id
+        self.kind, self.row_id, self.after, self.drag_id = kind, row_id, after, drag_id
+        self.before: dict | None = None
 
     def id(self) -> int:
         return GEOMETRY_ID
@@ -127,20 +136,16 @@ class SetGeometry(Edit):
             self.kind, self.row_id, self.drag_id
         ):
             return False
-        self.after = other.after
+        self.after = other.after  # this command's before stays: the state the drag started from
         return True
 
-    def _set(self, outline: list) -> None:
-        if self.kind == "panel":
-            annotate.set_panel_polygon(self.project, self.row_id, outline)
-        else:
-            annotate.update_region(self.project, self.row_id, polygon=outline)
-
     def apply(self) -> None:
-        self._set(self.after)
+        before = UPDATERS[self.kind](self.project, self.row_id, polygon=self.after)
+        if self.before is None:
+            self.before = before
 
     def revert(self) -> None:
-        self._set(self.before)
+        UPDATERS[self.kind](self.project, self.row_id, **self.before)
 
 
 class SplitPanel(Edit):
@@ -207,18 +212,6 @@ class Update(Edit):
 
     def revert(self) -> None:
         self.update(self.project, self.row_id, **self.before)
-
-
-class SetPanelMemo(Edit):
-    def __init__(self, ctx, panel_id: int, page_id: int, before: str, after: str):
-        super().__init__(ctx, "Edit panel memo", page_id)
-        self.panel_id, self.before, self.after = panel_id, before, after
-
-    def apply(self) -> None:
-        annotate.set_panel_memo(self.project, self.panel_id, self.after)
-
-    def revert(self) -> None:
-        annotate.set_panel_memo(self.project, self.panel_id, self.before)
 
 
 class SetCodingMemo(Edit):

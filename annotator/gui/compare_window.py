@@ -318,8 +318,8 @@ class ComparisonWindow(QMainWindow):
         return {"series": self.series.currentData(), "coder": self.coder.currentData(),
                 "episodes": self.episodes.text().strip() or None}
 
-    def _on_changed(self, kind: str, _page) -> None:
-        if kind in REFRESH_KINDS and self.isVisible():
+    def _on_changed(self, change) -> None:
+        if change.kind.value in REFRESH_KINDS and self.isVisible():
             self._refresh_timer.start()
 
     def refresh(self) -> None:

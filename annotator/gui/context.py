@@ -1,7 +1,7 @@
 """The application context handed to every window part instead of a global main window.
 
 It owns the open project, the undo stack, the background runner and the user's settings, and
-broadcasts ``changed(kind, page_id)`` after every write so each view reloads only what it shows.
+broadcasts ``changed(Change)`` after every write so each view reloads only what it shows.
 """
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
 from annotator.core.project import Project
+from annotator.gui.changes import Change, Kind
 from annotator.gui.jobs import Jobs
-
-KINDS = ("panel", "region", "coding", "appearance", "character", "motif", "page", "library")
 
 
 class AppContext(QObject):
-    changed = Signal(str, object)  # kind (see KINDS), page id or None
+    changed = Signal(object)  # a Change
     status = Signal(str)
 
     def __init__(self, project: Project, settings: QSettings, parent: QObject | None = None):
@@ -38,8 +37,9 @@ class AppContext(QObject):
             self._coder = (name, self.project.coder(name))
         return self._coder[1]
 
-    def notify(self, kind: str, page_id: int | None = None) -> None:
-        self.changed.emit(kind, page_id)
+    def notify(self, kind: Kind | str, page_id: int | None = None) -> None:
+        """Tell the views; ``kind`` is a Kind or its value (an unknown name raises ValueError here)."""
+        self.changed.emit(Change(Kind(kind), page_id))
 
     def close(self) -> None:
         self.jobs.shutdown()

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from annotator.core import annotate, coding
 from annotator.core.annotate import PageData
 from annotator.gui import commands
+from annotator.gui.changes import Change
 from annotator.gui.canvas.tiles import TileCache, decode_tiles
 from annotator.gui.canvas.view import PageView
 from annotator.gui.context import AppContext
@@ -83,8 +84,8 @@ class PageEditor(QObject):
                 return
             self.view.sync(self.data)
 
-    def _on_changed(self, kind: str, page_id) -> None:
-        if page_id is None or page_id == self.page_id:
+    def _on_changed(self, change: Change) -> None:
+        if change.on_page(self.page_id):
             self.reload()
 
     # -- selection --------------------------------------------------------------------------
@@ -134,8 +135,9 @@ class PageEditor(QObject):
         if cmd.row_id:
             self.view.select([("region", cmd.row_id)], centre=False)
 
-    def _geometry_edited(self, kind: str, row_id: int, before: list, after: list, drag_id: int) -> None:
-        self.push(commands.SetGeometry(self.ctx, kind, row_id, self.page_id, before, after, drag_id))
+    def _geometry_edited(self, kind: str, row_id: int, _before: list, after: list, drag_id: int) -> None:
+        # the service reports what it replaced; the view's copy of the start outline is not needed
+        self.push(commands.SetGeometry(self.ctx, kind, row_id, self.page_id, after, drag_id))
 
     def split_panel(self, panel_id: int, a, b) -> None:
         cmd = self.push(commands.SplitPanel(self.ctx, panel_id, self.page_id, a, b))
@@ -206,7 +208,8 @@ class PageEditor(QObject):
     def set_panel_memo(self, panel_id: int, memo: str) -> None:
         panel = self.panel(panel_id)
         if panel is not None and panel.memo != memo:
-            self.push(commands.SetPanelMemo(self.ctx, panel_id, self.page_id, panel.memo, memo))
+            self.push(commands.Update(self.ctx, "Edit panel memo", "panel", annotate.update_panel, panel_id,
+                                      {"memo": memo}, self.page_id))
 
     def toggle_motif(self, motif_id: int, target: tuple[str, int] | None = None) -> int | None:
         """Tag the target with a motif, or untag it if this coder already tagged it; returns the new coding id.

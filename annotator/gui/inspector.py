@@ -304,7 +304,7 @@ class InspectorDock(QDockWidget):
         for box in self.findChildren(CommitEdit):
             box.finished.connect(editor.view.setFocus)
         editor.selectionChanged.connect(lambda _keys: self.refresh())
-        ctx.changed.connect(lambda _kind, _page: self.refresh())
+        ctx.changed.connect(lambda _change: self.refresh())
 
     def refresh(self) -> None:
         chosen = self.editor.selected()

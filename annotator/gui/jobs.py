@@ -11,12 +11,15 @@ project.
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+log = logging.getLogger(__name__)
 
 
 class JobControl:
@@ -143,6 +146,7 @@ class Jobs(QObject):
     @Slot(int, str, str)
     def _on_failed(self, job_id: int, message: str, details: str) -> None:
         job = self._finish(job_id)
+        log.error("job %r failed: %s\n%s", job.label if job else job_id, message, details)
         if job is None or self.closed:
             return
         if job.on_error is not None:

@@ -17,6 +17,7 @@ from annotator.gui import commands
 
 from annotator.core.library import PageInfo, library
 from annotator.core.media import ensure_thumbnail
+from annotator.gui.changes import COUNTED, Change
 from annotator.gui.context import AppContext
 from annotator.gui.wrapping import WrapDelegate
 from annotator.gui.models.library_model import LibraryModel
@@ -75,7 +76,8 @@ class LibraryDock(QDockWidget):
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(50)
-        self._pending.timeout.connect(self.refresh)
+        self._pending.timeout.connect(self.refresh_in_background)
+        self._generation = 0
         ctx.changed.connect(self._on_changed)
         self.refresh()
         self.tree.expandToDepth(0)
@@ -87,14 +89,19 @@ class LibraryDock(QDockWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     def refresh(self) -> None:
-        """Reload; when rows come or go the model resets, so open rows and selection are put back."""
+        """Reload now; a background refresh still running is then stale."""
+        self._generation += 1
+        self._show(library(self.ctx.project))
+
+    def _show(self, infos) -> None:
+        """When rows come or go the model resets, so open rows and selection are put back."""
         tree, model = self.tree, self.model
         expanded = [key for key in model.keys() if tree.isExpanded(model.find(*key))]
         selected = [i.data(KEY_ROLE) for i in tree.selectionModel().selectedRows()]
         current = tree.currentIndex().data(KEY_ROLE) if tree.currentIndex().isValid() else None
         blocker = tree.selectionModel().blockSignals(True)
         try:
-            reset = model.load(library(self.ctx.project))
+            reset = model.load(infos)
             if reset:
                 for key in expanded:
                     index = model.find(*key)
@@ -102,7 +109,8 @@ class LibraryDock(QDockWidget):
                         tree.expand(index)
                 flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
                 if current is not None and model.find(*current).isValid():
-                    tree.selectionModel().setCurrentIndex(model.find(*current), QItemSelectionModel.SelectionFlag.NoUpdate)
+                    tree.selectionModel().setCurrentIndex(model.find(*current),
+                                                          QItemSelectionModel.SelectionFlag.NoUpdate)
                 for key in selected:
                     index = model.find(*key)
                     if index.isValid():
@@ -194,10 +202,24 @@ class LibraryDock(QDockWidget):
         self.ctx.undo.push(commands.DeleteEpisode(self.ctx, episode))
         self.ctx.status.emit(f"Deleted {label} (Ctrl+Z brings it back)")
 
-    def _on_changed(self, kind: str, page_id) -> None:
+    def refresh_in_background(self) -> None:
+        """The counts query reads every panel, region and coding; on a large team database that
+        would freeze typing after each edit, so the refresh that follows edits runs on a worker.
+        Only the newest result is shown."""
+        self._generation += 1
+        generation, project = self._generation, self.ctx.project
+
+        def deliver(infos) -> None:
+            if generation == self._generation:
+                self._show(infos)
+
+        self.ctx.jobs.run_op(lambda _control: library(project), deliver, label="Refreshing the library",
+                             visible=False)
+
+    def _on_changed(self, change: Change) -> None:
         """Counts follow edits shortly after; a burst of edits (a vertex drag, an OCR batch)
         costs one refresh, not one per step."""
-        if kind in ("library", "page", "panel", "region", "coding"):
+        if change.kind in COUNTED:
             self._pending.start()
 
     def select_page(self, page_id: int) -> None:
@@ -244,4 +266,5 @@ class LibraryDock(QDockWidget):
         def load(_control):
             return QImage(str(ensure_thumbnail(root, info.media_sha256, info.media_path)))
 
-        self.ctx.jobs.run_op(load, deliver, on_error=lambda *_: None, visible=False)
+        # a failure (media file gone, disk full) reaches the status bar and the log
+        self.ctx.jobs.run_op(load, deliver, label=f"Thumbnail of {info.original_filename}", visible=False)

@@ -108,7 +108,8 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self.action("delete", "&Delete selection", self.editor.delete_selected, "Delete", edit)
         self.action("merge", "&Merge panels", self.editor.merge_selected, "M", edit)
-        self.action("earlier", "Panel &earlier in reading order", lambda: self.editor.move_selected_panel(-1), "[", edit)
+        self.action("earlier", "Panel &earlier in reading order", lambda: self.editor.move_selected_panel(-1), "[",
+                    edit)
         self.action("later", "Panel &later in reading order", lambda: self.editor.move_selected_panel(1), "]", edit)
         self.action("accept_ocr", "&Accept the OCR reading as checked, go to the next region",
                     self.editor.accept_reading, "A", edit)
@@ -265,7 +266,7 @@ class MainWindow(QMainWindow):
         project = self.ctx.project
         values = {"coder": self.ctx.coder_name, "theme": str(self.ctx.settings.value("theme", "light")),
                   "ocr_engine": project.setting("ocr_engine"), "direction": project.setting("direction", "auto")}
-        from annotator.vision.ocr import available_engines
+        from annotator.core.ocr_service import available_engines
 
         dialog = SettingsDialog(values, available_engines(), self)
         if not dialog.exec():
@@ -346,7 +347,9 @@ class MainWindow(QMainWindow):
             self.openProjectRequested.emit(path)
 
     def _import_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Import pages", "", "Pages (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff *.zip *.cbz *.pdf);;All files (*)")
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import pages", "",
+            "Pages (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff *.zip *.cbz *.pdf);;All files (*)")
         if paths:
             self.import_paths(paths)
 

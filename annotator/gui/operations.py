@@ -13,6 +13,7 @@ from pathlib import Path
 
 from annotator.core.importer import EpisodeSpec, import_pages
 from annotator.core.names import import_message, page_label
+from annotator.gui.changes import Kind
 from annotator.gui.context import AppContext
 
 
@@ -32,7 +33,7 @@ def import_paths(ctx: AppContext, paths: list[str | Path], spec: EpisodeSpec | N
         if report.cancelled:
             message += " (cancelled; the pages imported so far are kept)"
         ctx.status.emit(message)
-        ctx.notify("library")
+        ctx.notify(Kind.LIBRARY)
         if on_done:
             on_done(report)
 
@@ -44,7 +45,8 @@ def segment(ctx: AppContext, page_ids: list[int], on_done=None):
 
     def work(control):
         # No direction given: each page's own, its episode's, series' or the project's setting applies.
-        return segment_pages(ctx.project, page_ids, workers=1 if len(page_ids) == 1 else None,
+        # Worker processes even for one page: a crash or the time limit stops the page, not the window.
+        return segment_pages(ctx.project, page_ids,
                              progress=control.progress, cancelled=control.cancelled)
 
     def done(report):
@@ -92,7 +94,7 @@ def ocr_regions(ctx: AppContext, page_id: int, region_ids: list[int], on_done=No
     def done(result):
         count, name = result
         ctx.status.emit(f"OCR read {count} of {len(region_ids)} selected region(s) on {name}")
-        ctx.notify("region", page_id)
+        ctx.notify(Kind.REGION, page_id)
         if on_done:
             on_done(count)
 
@@ -111,5 +113,5 @@ def _report(ctx: AppContext, label: str, report, page_ids: list[int]) -> None:
             message += " — " + "; ".join(r.message for r in report.errors[:2])
     ctx.status.emit(message)
     for page_id in {r.page_id for r in report.results}:
-        ctx.notify("page", page_id)
-    ctx.notify("library")
+        ctx.notify(Kind.PAGE, page_id)
+    ctx.notify(Kind.LIBRARY)

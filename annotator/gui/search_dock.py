@@ -7,7 +7,7 @@ re-run after every edit so the list never shows text that is no longer there.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QDockWidget, QFormLayout, QHBoxLayout, QHeaderView,
     QLabel, QLineEdit, QListWidget, QPushButton, QRadioButton, QTableView, QVBoxLayout, QWidget,
@@ -168,7 +168,7 @@ class SearchDock(QDockWidget):
         self.query.returnPressed.connect(self.run)
         self.table.activated.connect(self._choose)
         self.table.selectionModel().currentRowChanged.connect(lambda index, _prev: self._choose(index))
-        ctx.changed.connect(lambda _kind, _page: self._refresh_later())
+        ctx.changed.connect(lambda _change: self._refresh_later())
 
     def focus_query(self) -> None:
         self.show()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QPushButton, QStatusBar
 
 from annotator.gui.context import AppContext
 
@@ -31,12 +32,17 @@ class JobStatusBar(QStatusBar):
         self.cancel = QPushButton("Cancel")
         self.cancel.setToolTip("Stop the running jobs at the next page or tile; finished pages are kept")
         self.cancel.clicked.connect(self._cancel)
-        for widget in (self.job_label, self.bar, self.cancel):
+        self.details = QPushButton("Details…")  # the last failure's traceback, for a bug report
+        self.details.setToolTip("Show what went wrong in full (also written to the log file)")
+        self.details.clicked.connect(self.show_details)
+        self.details.hide()
+        self.failure: tuple[str, str] | None = None
+        for widget in (self.job_label, self.bar, self.cancel, self.details):
             self.addPermanentWidget(widget)
         self._rate: tuple[str, int, float, int] | None = None  # (label, total, start time, done at start)
         ctx.jobs.activity.connect(self._activity)
         ctx.jobs.progressed.connect(self._progress)
-        ctx.jobs.failed.connect(lambda message, _details: self.showMessage(message))
+        ctx.jobs.failed.connect(self._failed)
         ctx.status.connect(lambda message: self.showMessage(message, 15000))
         self._activity()
 
@@ -45,6 +51,21 @@ class JobStatusBar(QStatusBar):
         self.cancel.setEnabled(False)
         self.cancel.setText("Cancelling…")
         self.job_label.setText("Cancelling: stopping at the next page or tile…")
+
+    def _failed(self, message: str, details: str) -> None:
+        self.failure = (message, details)
+        self.showMessage(message)
+        self.details.show()
+
+    def show_details(self) -> QMessageBox:
+        """A non-modal box: the one-line message, with the traceback under "Show Details..."."""
+        message, details = self.failure or ("", "")
+        box = QMessageBox(QMessageBox.Icon.Warning, "A background job failed", message, parent=self)
+        box.setDetailedText(details)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _r: self.details.hide())
+        box.show()
+        return box
 
     def _activity(self) -> None:
         jobs = self.ctx.jobs.visible_jobs()

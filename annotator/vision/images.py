@@ -8,6 +8,7 @@ returns 8-bit RGB whatever the file held (CMYK, 16-bit grey, palette, alpha).
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 from pathlib import Path
@@ -22,6 +23,8 @@ MAX_PIXELS = 150_000_000
 # Pillow checks this on every open; set once here (not toggled per call, which would race
 # between import threads).
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 
@@ -90,8 +93,8 @@ def load_image(source: str | os.PathLike | bytes, name: str | None = None) -> Im
     img = _open(source, label)
     try:
         img = ImageOps.exif_transpose(img)
-    except Exception:  # a broken EXIF block must not make a readable page unusable
-        pass
+    except Exception as exc:  # a broken EXIF block must not make a readable page unusable
+        log.warning("%s: EXIF orientation unreadable (%s); page kept as stored", label, exc)
     return to_rgb8(img)
 
 

@@ -26,6 +26,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from annotator import geometry
+
 from .images import as_rgb_array, load_array
 from .panel_cuts import Node, build_tree, quad_bounds, quad_mask, tighten
 from .panel_insets import dark_lines, find_insets
@@ -339,10 +341,7 @@ def _insets(small: np.ndarray, dark: np.ndarray, paper: np.ndarray, quad: np.nda
 
 def _overlap(box: list[float], bbox: tuple[int, int, int, int]) -> float:
     """Share of ``box`` (x0, y0, x1, y1) covered by ``bbox`` (x, y, w, h)."""
-    iw = min(box[2], bbox[0] + bbox[2]) - max(box[0], bbox[0])
-    ih = min(box[3], bbox[1] + bbox[3]) - max(box[1], bbox[1])
-    area = (box[2] - box[0]) * (box[3] - box[1])
-    return max(0.0, iw) * max(0.0, ih) / area if area > 0 else 1.0
+    return geometry.covered((box[0], box[1], box[2] - box[0], box[3] - box[1]), bbox)
 
 
 def segment_file(path: str | os.PathLike, direction: str = "auto", hint: str | None = None) -> dict:

@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from annotator import geometry
+
 Point = tuple[float, float]
 BBox = tuple[int, int, int, int]  # x, y, w, h
 
 
-def bbox_of(polygon: list[Point]) -> BBox:
-    """Tight integer box (x, y, w, h) covering a polygon."""
-    xs = [p[0] for p in polygon]
-    ys = [p[1] for p in polygon]
-    x0, y0 = int(min(xs)), int(min(ys))
-    x1, y1 = int(round(max(xs))), int(round(max(ys)))
-    return (x0, y0, max(1, x1 - x0), max(1, y1 - y0))
+bbox_of = geometry.bbox  # tight integer box (x, y, w, h) covering a polygon
 
 
 def rect_polygon(x: float, y: float, w: float, h: float) -> list[Point]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from annotator import geometry
 from annotator.vision.shapes import BBox, Point, bbox_of
 
 
@@ -177,12 +178,7 @@ def group_lines(lines: list[TextLine], bodies: list | None = None) -> list[list[
     return list(groups.values())
 
 
-def box_iou(a: BBox, b: BBox) -> float:
-    iw = max(0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
-    ih = max(0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
-    inter = iw * ih
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union else 0.0
+box_iou = geometry.iou
 
 
 def _script(text: str) -> int:

@@ -97,7 +97,8 @@ def test_region_text_never_touches_ocr_fields(page_project):
     before = annotate.update_region(page_project, region, text="我们迷路了！", translation="We are lost!")
     assert before == {"text": None, "translation": ""}
     row = annotate.page_data(page_project, page).regions[0]
-    assert (row.ocr_text, row.text, row.translation, row.ocr_differs) == ("我们迷路了", "我们迷路了！", "We are lost!", False)
+    assert (row.ocr_text, row.text, row.translation, row.ocr_differs) == (
+        "我们迷路了", "我们迷路了！", "We are lost!", False)
     with pytest.raises(ValueError):
         annotate.update_region(page_project, region, ocr_text="forged")
 
@@ -131,3 +132,17 @@ def test_coding_target_must_be_known(page_project):
     motif = coding.create_motif(page_project, "x")
     with pytest.raises(ValueError, match="unknown coding target"):
         coding.add_coding(page_project, motif, ("book", 1))
+
+
+def test_update_panel_returns_what_undoes_it(page_project):
+    page = page_project.page_ids[0]
+    panel = annotate.add_panel(page_project, page, [[0, 0], [100, 0], [100, 80], [0, 80]], source="auto")
+    before = annotate.update_panel(page_project, panel, polygon=[[0, 0], [120, 0], [120, 80], [0, 80]], memo="wide")
+    assert before == {"polygon": [[0.0, 0.0], [100.0, 0.0], [100.0, 80.0], [0.0, 80.0]], "memo": "", "source": "auto"}
+    row = annotate.page_data(page_project, page).panels[-1]
+    assert (row.bbox, row.memo, row.source) == ((0, 0, 120, 80), "wide", "manual")
+    annotate.update_panel(page_project, panel, **before)
+    row = annotate.page_data(page_project, page).panels[-1]
+    assert (row.bbox, row.memo, row.source) == ((0, 0, 100, 80), "", "auto")
+    with pytest.raises(ValueError, match="not editable"):
+        annotate.update_panel(page_project, panel, order=3)

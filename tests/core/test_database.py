@@ -38,7 +38,8 @@ def test_model_round_trip(project):
         ep = s.exec(select(models.Episode)).one()
         assert (ep.title_zh, ep.published_on, ep.version) == ("迷路的徒步者", date(2024, 5, 1), 1)
         region = s.exec(select(models.TextRegion)).one()
-        assert (region.ocr_text, region.vertical, region.text, region.display_text) == ("境外组织", True, None, "境外组织")
+        assert (region.ocr_text, region.vertical, region.text, region.display_text) == (
+            "境外组织", True, None, "境外组织")
         assert s.exec(select(models.Panel)).one().polygon[2] == [1080, 900]
         assert ep.created_at.tzinfo is not None
 
@@ -75,7 +76,8 @@ def test_project_at_first_revision_is_backed_up_and_migrated(tmp_path):
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
         conn.exec_driver_sql("INSERT INTO series (name, name_zh, publisher, url, notes, direction, created_at,"
-                             " updated_at, version) VALUES ('S', '系列', '', '', '', 'auto', '2024-01-01', '2024-01-01', 1)")
+                             " updated_at, version)"
+                             " VALUES ('S', '系列', '', '', '', 'auto', '2024-01-01', '2024-01-01', 1)")
     engine.dispose()
     (root / MARKER).write_text("{}")
     with open_project(root) as project:

@@ -44,17 +44,25 @@ def test_kill_9_after_an_edit_loses_nothing(demo_dir, tmp_path):
 
 
 def test_episode_dialog_edits_provenance_with_undo(window):
-    from annotator.gui import commands
-    from annotator.gui.dialogs import EpisodeDialog
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
 
     episode = window.library.model.episode_of(window.editor.page_id).id
-    dialog = EpisodeDialog(gui_queries.episode_details(window.ctx.project, episode), window)
-    dialog.url.setText("https://example.org/ep1-archived")
-    dialog.account.setText("国家安全部 WeChat")
-    changes = dialog.changes()
-    assert set(changes) == {"source_url", "account"}
-    window.ctx.undo.push(commands.Update(window.ctx, "Edit episode details", "library",
-                                         gui_queries.update_episode, episode, changes))
-    assert gui_queries.episode_details(window.ctx.project, episode)["account"] == "国家安全部 WeChat"
+    before = gui_queries.episode_details(window.ctx.project, episode)
+
+    def fill_in():
+        dialog = QApplication.activeModalWidget()
+        dialog.url.setText("https://example.org/ep1-archived")
+        dialog.account.setText("国家安全部 WeChat")
+        assert set(dialog.changes()) == {"source_url", "account"}
+        dialog.accept()
+
+    QTimer.singleShot(0, fill_in)
+    window.edit_episode(episode)  # the user's path: the dialog, then one undoable step
+    after = gui_queries.episode_details(window.ctx.project, episode)
+    assert (after["source_url"], after["account"]) == ("https://example.org/ep1-archived", "国家安全部 WeChat")
+    assert window.ctx.undo.undoText() == "Edit episode details"
     window.ctx.undo.undo()
-    assert gui_queries.episode_details(window.ctx.project, episode)["source_url"] != "https://example.org/ep1-archived"
+    assert gui_queries.episode_details(window.ctx.project, episode) == before
+    window.ctx.undo.redo()
+    assert gui_queries.episode_details(window.ctx.project, episode) == after

@@ -6,6 +6,7 @@ import threading
 
 from PySide6.QtCore import QEvent, QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QApplication
 from pointer import drag, mouse
 
 from annotator.core import annotate, coding
@@ -72,8 +73,16 @@ def test_codebook_create_rename_move_merge_undo(qtbot, window, monkeypatch):
     assert dock.model.rowCount() == 1 and dock.model.find("motif", child).isValid()
     dock.search.setText("")
 
-    ctx.undo.push(__import__("annotator.gui.commands", fromlist=["x"]).Update(
-        ctx, "Rename", "motif", coding.update_motif, child, {"name": "Leaf renamed", "shortcut": "9"}))
+    def rename():  # the motif dialog, filled in and accepted as a user would
+        dialog = QApplication.activeModalWidget()
+        dialog.name.setText("Leaf renamed")
+        dialog.shortcut.setCurrentText("9")
+        dialog.accept()
+
+    dock.select_motif(child)
+    QTimer.singleShot(0, rename)
+    dock.edit_current()
+    assert (dock.model.motif(child).name, ctx.undo.undoText()) == ("Leaf renamed", "Edit motif Leaf")
     for motif in coding.motifs(ctx.project):  # the seed codebook's 9 moves out of the way
         if motif.shortcut == "9" and motif.id != child:
             coding.update_motif(ctx.project, motif.id, shortcut="")
@@ -142,10 +151,14 @@ def test_jobs_report_errors_and_cancel_on_close(qtbot, window):
     assert not jobs.busy or jobs.pool.activeThreadCount() == 0
 
 
-def test_drop_files_imports_them(qtbot, window, wait_jobs, corpus):
+def test_drop_files_imports_them(qtbot, window, wait_jobs, tmp_path):
+    from PIL import Image
+
     before = len(window.library.model.page_ids())
+    dropped = tmp_path / "dropped-page.png"
+    Image.new("RGB", (400, 560), (230, 120, 40)).save(dropped)  # a page the demo project does not hold
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(corpus / "synthetic" / "pages" / "grid-01.png"))])
+    mime.setUrls([QUrl.fromLocalFile(str(dropped))])
     tree = window.library.tree
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
                        Qt.KeyboardModifier.NoModifier)

@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from pointer import drag
 
 from annotator.core import annotate
-from annotator.gui import commands
 
 
 def panel_order(ctx, page):
@@ -19,8 +18,7 @@ def test_drag_number_disc_onto_another_panel_reorders_with_undo(window):
     page = editor.page_id
     for x in (50, 350, 650):
         outline = [[x, 50], [x + 250, 50], [x + 250, 300], [x, 300]]
-        ctx.undo.push(commands.Create(ctx, "Draw panel", "panel",
-                                      lambda o=outline: annotate.add_panel(ctx.project, page, o), page))
+        editor.add_panel(outline)  # as the panel tool does once a rectangle is drawn
     view.actual_size()
     view.centerOn(450, 200)
     before = panel_order(ctx, page)

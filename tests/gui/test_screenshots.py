@@ -50,7 +50,11 @@ def test_screenshots(qtbot, window, wait_jobs, tmp_path):
     assert window.inspector.region_form.ocr.toPlainText() == region.ocr_text
     assert re.match(r"(rapidocr|tesseract) \d+\.\d+", window.inspector.region_form.ocr_meta.text()), \
         "the inspector names the real OCR engine and its version"
-    assert light.width() >= 1600
+    form = window.inspector.region_form
+    assert (form.text.toPlainText(), form.translation.toPlainText(), form.speaker.currentText()) == (
+        "他们自称是在做房产调查。", "They claim to be doing real-estate surveys.", "林峰 Lin Feng")
+    colours = {light.pixel(x, y) for x in range(0, light.width(), 23) for y in range(0, light.height(), 23)}
+    assert len(colours) > 40, "page art, overlays and motif colours, not a blank window"
 
     apply_theme(application(), "dark")
     qtbot.wait(50)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 from PySide6.QtGui import QImage
 
 def strip_page(window) -> int:
@@ -42,6 +44,13 @@ def test_run_without_directory_opens_the_first_recent_project_that_still_exists(
     assert run(demo_dir.name, screenshot=tmp_path / "a.png", settings=settings) == 0
     recent = settings.value("recent")
     assert recent[0] == str(demo_dir.resolve())  # remembered absolutely, whatever the working folder
+    other = tmp_path / "other-project"
+    shutil.copytree(demo_dir, other)
+    settings.setValue("recent", [str(tmp_path / "deleted-project"), str(other), str(demo_dir.resolve())])
     monkeypatch.chdir(tmp_path)
     assert run(None, screenshot=tmp_path / "b.png", settings=settings) == 0
+    assert settings.value("recent")[0] == str(other.resolve())  # the deleted one passed over, not the later one
     assert QImage(str(tmp_path / "b.png")).width() > 800
+    settings.setValue("recent", [str(tmp_path / "deleted-project")])  # nothing left that exists
+    assert run(None, screenshot=tmp_path / "c.png", settings=settings) == 1
+    assert not (tmp_path / "c.png").exists()

@@ -149,7 +149,7 @@ def test_thought_balloon_is_told_from_speech(engines):
 
     font_path = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
     if not font_path.exists():
-        pytest.skip("Noto CJK font missing: apt-get install fonts-noto-cjk")
+        pytest.skip("capability missing: Noto CJK font (apt-get install fonts-noto-cjk)")
     img = Image.new("RGB", (900, 700), (190, 215, 235))
     d = ImageDraw.Draw(img)
     d.rectangle([10, 10, 890, 690], outline=(0, 0, 0), width=5)

@@ -16,6 +16,8 @@ from annotator.vision.images import ImageLoadError, MAX_PIXELS, load_array
 from annotator.vision.panels import resolve_direction, segment, segment_file
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+DEMO = Path(__file__).resolve().parents[2] / "seeds" / "demo"
+DEMO_TRUTH = {p["image"]: p for p in json.loads((DEMO / "truth.json").read_text(encoding="utf-8"))["pages"]}
 
 
 def iou(a, b) -> float:
@@ -66,9 +68,8 @@ def place(page, rng, box, frame=0, dark=False):
 # --- corpus ---------------------------------------------------------------------------
 
 def corpus_pages(sub):
+    """Pages and truth of the team corpus; callers are marked ``shared`` (deselected without ../shared)."""
     truth = CORPUS / sub / "truth.json"
-    if not truth.exists():
-        pytest.skip(f"shared corpus not found at {CORPUS} (expected a sibling 'shared/corpus' of the repo)")
     return truth.parent, json.loads(truth.read_text())["pages"]
 
 
@@ -90,6 +91,7 @@ def f1_and_order(pairs):
     return 2 * prec * rec / max(1e-9, prec + rec), ok / max(1, n)
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("sub,group", [("real", "real"), ("real", "real-strip"), ("synthetic", "grid"),
                                        ("synthetic", "strip"), ("synthetic", "bleed"), ("synthetic", "slant")])
 def test_corpus_group(sub, group):
@@ -117,6 +119,7 @@ def check_polygons(panels, truth, shape, min_iou=0.9):
         assert poly_iou(got.polygon, want, shape) >= min_iou, f"{got.polygon} vs {want}"
 
 
+@pytest.mark.shared
 def test_slanted_corpus_panels_match_their_polygons():
     root, pages = corpus_pages("synthetic")
     for page in (p for p in pages if p["style"] == "slant"):
@@ -170,12 +173,24 @@ def test_slanted_panels_get_their_quadrilaterals(frame):
 
 
 def test_segment_file(tmp_path):
-    root, pages = corpus_pages("synthetic")
-    out = segment_file(root / pages[0]["image"], "ltr")
-    assert out["image"] == Path(pages[0]["image"]).name
-    assert (out["width"], out["height"]) == (pages[0]["width"], pages[0]["height"])
-    assert out["panels"] and set(out["panels"][0]) == {"bbox", "polygon", "confidence"}
-    json.dumps(out)
+    page = DEMO_TRUTH["ep01/001.png"]
+    out = segment_file(DEMO / page["image"], "ltr")
+    assert out["image"] == "001.png"
+    assert (out["width"], out["height"]) == (page["width"], page["height"])
+    assert set(out["panels"][0]) == {"bbox", "polygon", "confidence"}
+    got = [p["bbox"] for p in out["panels"]]
+    assert len(got) == len(page["panels"]) and all(iou(g, t["bbox"]) >= 0.9 for g, t in zip(got, page["panels"]))
+    assert json.loads(json.dumps(out, ensure_ascii=False)) == out  # plain JSON types: tuples already lists
+
+
+@pytest.mark.parametrize("image", ["ep01/001.png", "ep01/002.png", "ep01/003.png", "ep02/001.png",
+                                   "ep03/001.png", "ep03/002.png"])
+def test_demo_pages_segment_in_reading_order(image):
+    """The demo episodes (drawn by seeds/make_demo.py, in the repository): grid, strip, right-to-left, slanted."""
+    page = DEMO_TRUTH[image]
+    panels = segment(load_array(DEMO / image), "rtl" if page.get("rtl") else "ltr")
+    f1, order = f1_and_order([([q["bbox"] for q in page["panels"]], [p.bbox for p in panels])])
+    assert f1 == 1.0 and order == 1.0, (image, [p.bbox for p in panels])
 
 
 # --- pages drawn here -------------------------------------------------------------------
@@ -366,11 +381,13 @@ def test_grayscale_rgba_and_16bit_pages_segment_like_rgb():
         check(segment(variant, "ltr"), boxes)
 
 
-def test_cmyk_file():
-    path = CORPUS / "bad" / "cmyk.jpg"
-    if not path.exists():
-        pytest.skip(f"shared corpus not found at {CORPUS}")
-    assert isinstance(segment(load_array(path)), list)
+def test_cmyk_file(tmp_path):
+    """A CMYK JPEG is converted, not mangled: the same panels as the RGB page it was made from."""
+    rgb = load_array(DEMO / "ep01" / "002.png")
+    path = tmp_path / "cmyk.jpg"
+    Image.fromarray(rgb).convert("CMYK").save(path, quality=92)
+    assert Image.open(path).mode == "CMYK"
+    check(segment(load_array(path), "ltr"), [p.bbox for p in segment(rgb, "ltr")], min_iou=0.95)
 
 
 def test_too_many_pixels_is_a_clear_error():

@@ -210,7 +210,8 @@ class PageView(QGraphicsView):
     def set_tool(self, tool: Tool) -> None:
         self.tools.set_tool(tool)
         self._preview.setPath(QPainterPath())
-        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag if tool == Tool.SELECT else QGraphicsView.DragMode.NoDrag)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag if tool == Tool.SELECT
+                         else QGraphicsView.DragMode.NoDrag)
         self.viewport().setCursor(Qt.CursorShape.ArrowCursor if tool == Tool.SELECT else Qt.CursorShape.CrossCursor)
 
     def _grab(self, pos: QPointF) -> bool:

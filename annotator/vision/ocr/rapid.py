@@ -24,6 +24,7 @@ from importlib import metadata
 import cv2
 import numpy as np
 
+from annotator import geometry
 from annotator.vision.ocr.base import EngineUnavailable, OcrEngine, OcrError, Progress, Recognition, TextLine
 from annotator.vision.text_regions import join_lines, order_lines
 
@@ -194,11 +195,5 @@ def _dedupe(lines: list[TextLine]) -> list[TextLine]:
     return kept
 
 
-def _overlap(a, b) -> float:
-    """Intersection over the smaller box."""
-    iw = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
-    ih = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-    if iw <= 0 or ih <= 0:
-        return 0.0
-    return iw * ih / max(1, min(a[2] * a[3], b[2] * b[3]))
+_overlap = geometry.overlap_of_smaller
 
