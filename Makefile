@@ -27,7 +27,7 @@ run: deps demo
 test: deps
 	$(VENV)/bin/ruff check --no-cache .
 	$(VENV)/bin/lint-imports --no-cache
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider
+	ANNOTATOR_TEST_PG="$$(bash packaging/start-test-postgres.sh)" QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider
 
 bench: deps
 	$(PY) benchmarks/import.py

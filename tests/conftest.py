@@ -114,3 +114,29 @@ def demo_dir(demo_template, tmp_path):
     target = tmp_path / "demo"
     shutil.copytree(demo_template, target)
     return target
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, empty database on the test PostgreSQL server, dropped afterwards.
+
+    ``make test`` starts the server (packaging/start-test-postgres.sh) and passes its URL in
+    ANNOTATOR_TEST_PG; without one the test is skipped, naming the missing server.
+    """
+    import os
+    import uuid
+
+    admin = os.environ.get("ANNOTATOR_TEST_PG", "")
+    if not admin:
+        pytest.skip("capability missing: a PostgreSQL server (`make test` starts one as root; or set ANNOTATOR_TEST_PG)")
+    psycopg = pytest.importorskip("psycopg")
+    from sqlalchemy.engine import make_url
+
+    url = make_url(admin)
+    name = f"annotator_t_{uuid.uuid4().hex[:12]}"
+    conninfo = dict(host=url.host, port=url.port, user=url.username, password=url.password, dbname=url.database)
+    with psycopg.connect(**conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(**conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

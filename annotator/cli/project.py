@@ -93,16 +93,17 @@ def info(directory: Path, db: str | None, as_json: bool) -> None:
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--no-analysis", is_flag=True, help="Only import the pages; skip segmentation and OCR.")
+@db_option
 @json_option
 @user_errors
-def demo(directory: Path, no_analysis: bool, as_json: bool) -> None:
+def demo(directory: Path, no_analysis: bool, db: str | None, as_json: bool) -> None:
     """Build the demo project (from seeds/) in DIRECTORY: import, segment and read its episodes."""
     from annotator.core.library import summary
     from annotator.core.seeds import build_demo
 
     click.echo("Building the demo project (import, panels, OCR)...", err=True)
     project, reports = build_demo(directory, progress=progress_bar("Building demo", sys.stderr.isatty()),
-                                  analyse=not no_analysis)
+                                  analyse=not no_analysis, db=db)
     with project:
         result = summary(project)
     errors = [e for r in reports for e in r.errors]

@@ -17,7 +17,7 @@ from sqlmodel import SQLModel, select
 
 from annotator import geometry
 from annotator.core import models
-from annotator.core.project import Project
+from annotator.core.project import Conflict, Project
 
 TABLES: dict[str, type[SQLModel]] = {
     "panel": models.Panel,
@@ -32,10 +32,6 @@ REGION_FIELDS = {"text", "translation", "kind", "lang", "vertical", "speaker_id"
 
 class NotFound(LookupError):
     pass
-
-
-class Conflict(RuntimeError):
-    """The row changed since the caller read it (another coder, or another window)."""
 
 
 @dataclass

@@ -319,7 +319,7 @@ def ocr_region(project: Project, region_id: int, engine: str | None = None) -> m
     with project.session() as s:
         region = s.get(models.TextRegion, region_id)
         page = s.get(models.Page, region.page_id)
-        path = project.media_file(page.media_path)
+        path = project.require_media(page.media_path)
     image = load_array(path)
     x, y, w, h = region.bbox
     crop = image[max(0, y): y + h, max(0, x): x + w]

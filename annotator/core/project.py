@@ -13,14 +13,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from annotator.core import models
+from annotator.core import changes, models  # noqa: F401  (changes: every commit on a server notifies)
 from annotator.core.database import ProjectError, make_engine, prepare_schema
 
 DB_NAME = "project.db"
 MARKER = "annotator-project.json"
+SQLITE_BUSY_SNAPSHOT = 517  # a WAL reader tried to write after another connection committed
+
+
+class Conflict(RuntimeError):
+    """The row changed since the caller read it (another coder, or another window)."""
 
 
 class Project:
@@ -47,6 +54,20 @@ class Project:
     def media_file(self, relative: str) -> Path:
         return self.root / relative
 
+    def require_media(self, relative: str) -> Path:
+        """The page image's path, or a message that says where it should be.
+
+        A team shares its images as a folder (the project folder's ``media/``, on a network or
+        synced drive) beside the server database, not inside it: strips run to tens of megabytes
+        and researchers keep the originals as files they can cite and check by hash.
+        """
+        path = self.media_file(relative)
+        if not path.is_file():
+            where = "the shared project folder" if self.engine.url.get_backend_name() != "sqlite" else "the project"
+            raise ProjectError(f"page image {relative} is missing from {where} ({self.root}); the database knows the "
+                               f"page but its file is not there: copy or sync the media/ folder from a teammate")
+        return path
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on any error.
@@ -61,6 +82,15 @@ class Project:
             try:
                 yield session
                 session.commit()
+            except StaleDataError:
+                session.rollback()
+                raise Conflict("another coder changed this while you were editing it; reload to see their version") \
+                    from None
+            except OperationalError as exc:
+                session.rollback()
+                if getattr(exc.orig, "sqlite_errorcode", None) == SQLITE_BUSY_SNAPSHOT:
+                    raise Conflict("another coder saved a change at the same moment; reload and try again") from None
+                raise
             except BaseException:
                 session.rollback()
                 raise
@@ -153,6 +183,9 @@ def init_project(root: str | Path, db: str | None = None) -> Project:
         engine.dispose()
         raise
     marker = {"format": 1, "db": "sqlite" if db is None else "server"}
+    if db is not None:
+        # Without the password: teammates give theirs with --db, PGPASSWORD or ~/.pgpass.
+        marker["url"] = make_url(db).render_as_string(hide_password=True).replace(":***@", "@")
     (root / MARKER).write_text(json.dumps(marker, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return Project(root, engine)
 
@@ -172,6 +205,8 @@ def open_project(root: str | Path, db: str | None = None) -> Project:
         if (root / DB_NAME).exists():
             raise ProjectError(f"{root} has a {DB_NAME} but no {MARKER}; is this an annotator project?")
         raise ProjectError(f"{root} is not an annotator project (run `annotator init {root}` first)")
+    if db is None:
+        db = _marker(root).get("url")
     if db is None and not (root / DB_NAME).exists():
         if _marker(root).get("db") == "server":  # init --db wrote this: the data lives on a server
             raise ProjectError(f"{root} keeps its database on a server; open it with --db URL")
@@ -179,6 +214,11 @@ def open_project(root: str | Path, db: str | None = None) -> Project:
     engine = make_engine(_db_url(root, db))
     try:
         backup = prepare_schema(engine, create=db is not None)
+    except OperationalError as exc:
+        engine.dispose()
+        where = make_url(db).render_as_string(hide_password=True) if db else str(root / DB_NAME)
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise ProjectError(f"cannot open the database at {where}: {reason}") from None
     except Exception:
         engine.dispose()
         raise

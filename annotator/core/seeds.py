@@ -86,7 +86,8 @@ def load_characters(project: Project, path: Path | None = None) -> int:
     return added
 
 
-def build_demo(root: str | Path, progress=None, *, analyse: bool = True) -> tuple[Project, list[ImportReport]]:
+def build_demo(root: str | Path, progress=None, *, analyse: bool = True,
+               db: str | None = None) -> tuple[Project, list[ImportReport]]:
     """Create the demo project from ``seeds/demo``: deterministic, no network, no randomness.
 
     With ``analyse`` the pages are also segmented and read (the real engines), so every
@@ -94,7 +95,7 @@ def build_demo(root: str | Path, progress=None, *, analyse: bool = True) -> tupl
     """
     demo_dir = SEEDS_DIR / "demo"
     meta = _read_yaml(demo_dir / "episodes.yaml")
-    project = init_project(root)
+    project = init_project(root, db)
     load_codebook(project)
     load_characters(project)
     series = meta["series"]

@@ -138,7 +138,7 @@ def _segment_task(task: tuple[str, str]) -> list:
 def segment_page(project: Project, page_id: int, direction: str | None = None) -> SegmentResult:
     with project.session() as s:
         page = s.get(models.Page, page_id)
-        path = str(project.media_file(page.media_path))
+        path = str(project.require_media(page.media_path))
     shapes = _segment_task((path, direction or page_direction(project, page_id)))
     return store_panels(project, page_id, shapes)
 

@@ -212,15 +212,19 @@ class PageEditor(QObject):
                                       {"memo": memo}, self.page_id))
 
     def toggle_motif(self, motif_id: int, target: tuple[str, int] | None = None) -> int | None:
-        """Tag the target with a motif, or untag it if already tagged; returns the new coding id."""
+        """Tag the target with a motif, or untag it if this coder already tagged it; returns the new coding id.
+
+        Other coders' codings of the same motif are theirs and are left alone.
+        """
         target = target or self.target()
         if target is None:
             return None
-        existing = [c for c in coding.codings_for(self.ctx.project, target) if c.motif_id == motif_id]
+        coder = self.ctx.coder_id()
+        existing = [c for c in coding.codings_for(self.ctx.project, target)
+                    if c.motif_id == motif_id and c.coder_id == coder]
         if existing:
             self.push(commands.Delete(self.ctx, "Remove motif", "coding", existing[0].id, self.page_id))
             return None
-        coder = self.ctx.coder_id()
         cmd = commands.Create(self.ctx, "Tag with motif", "coding",
                               lambda: coding.add_coding(self.ctx.project, motif_id, target, coder), self.page_id)
         self.push(cmd)

@@ -48,6 +48,7 @@ class MainWindow(QMainWindow):
         self.search.hide()
         self.search.hitChosen.connect(self.open_hit)
         self.characters = None
+        self.agreement = None
         self.comparison = None
         self.history = QDockWidget("Undo history", self)
         self.history.setObjectName("history")
@@ -158,6 +159,8 @@ class MainWindow(QMainWindow):
             self.action(f"tag_{digit}", f"Tag with motif {digit}", lambda d=digit: self.codebook.tag_shortcut(d),
                         digit, code)
         self.action("tag", "Tag with the &selected motif", self.codebook.tag_current, "Ctrl+T", code)
+        code.addSeparator()
+        self.action("agreement", "&Agreement between coders…", self.show_agreement, "Ctrl+Shift+K", code)
         self.codebook.codesChanged.connect(self._name_motif_keys)
         self._name_motif_keys()
 
@@ -283,6 +286,22 @@ class MainWindow(QMainWindow):
         self.characters.show()
         self.characters.raise_()
 
+    def show_agreement(self) -> None:
+        from annotator.gui.agreement import AgreementDialog
+
+        if self.agreement is None:
+            self.agreement = AgreementDialog(self.ctx, self)
+            self.agreement.openUnitRequested.connect(self.open_unit)
+        self.agreement.show()
+        self.agreement.raise_()
+
+    def open_unit(self, page_id: int, kind: str, unit_id: int) -> None:
+        """Show a page with one panel or region selected (from the agreement or comparison window)."""
+        self.editor.open_page(page_id)
+        self.editor.view.select([(kind, unit_id)])
+        self.raise_()
+        self.activateWindow()
+
     def show_comparison(self) -> None:
         from annotator.gui.compare_window import ComparisonWindow
 
@@ -294,11 +313,12 @@ class MainWindow(QMainWindow):
 
     def open_panel(self, page_id: int, panel_id: int | None) -> None:
         """Show a page (from the comparison window) with the panel selected."""
-        self.editor.open_page(page_id)
-        if panel_id is not None:
-            self.editor.view.select([("panel", panel_id)])
-        self.raise_()
-        self.activateWindow()
+        if panel_id is None:
+            self.editor.open_page(page_id)
+            self.raise_()
+            self.activateWindow()
+        else:
+            self.open_unit(page_id, "panel", panel_id)
 
     def show_export(self) -> None:
         from annotator.gui.export_dialog import ExportDialog
