@@ -26,7 +26,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .images import as_rgb_array, load_array
+from .images import as_rgb_array, is_long_strip, load_array
 from .panel_cuts import Node, build_tree, quad_bounds, quad_mask, tighten
 from .panel_insets import dark_lines, find_insets
 from .shapes import PanelShape, bbox_of
@@ -55,7 +55,7 @@ def resolve_direction(direction: str, hint: str | None = None) -> str:
 
 
 def _working_scale(w: int, h: int) -> float:
-    if max(w, h) > 2 * min(w, h):
+    if is_long_strip(w, h):
         return min(1.0, STRIP_WIDTH / min(w, h))
     return min(1.0, PAGE_SIDE / max(w, h))
 

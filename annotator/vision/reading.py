@@ -16,6 +16,7 @@ scorer matches), else the union of its lines with a small margin.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import cv2
@@ -27,8 +28,11 @@ from annotator.vision.shapes import Point, TextShape, rect_polygon
 from annotator.vision.text_regions import (
     TextLine,
     box_iou,
+    cjk_punctuation,
     column_end_marks,
+    cut_across,
     find_body,
+    glyph_text,
     group_lines,
     guess_lang,
     is_cjk,
@@ -90,10 +94,15 @@ def _read_group(rgb, engine: OcrEngine, group: list[TextLine], body, lang: str, 
     boxes = [ln.bbox for ln in ordered]
     ux, uy, uw, uh = union_box(boxes)
     glyph = float(np.median([min(b[2], b[3]) for b in boxes]))
-    if all(ln.text for ln in ordered):
+    if all(ln.text for ln in ordered) and cut_across(rgb, ordered, vertical, body is not None):
+        vertical = not vertical  # the detector cut the block across its lines: regroup the glyphs
+        text = cjk_punctuation(glyph_text(ordered, vertical), engine.misread_marks)
+        confidence = float(np.mean([ln.confidence for ln in ordered]))
+        line_boxes = boxes
+    elif all(ln.text for ln in ordered):
         if vertical:
             ordered = column_end_marks(rgb, ordered, body.bbox if body is not None else None)
-        text = join_lines([ln.text for ln in ordered])
+        text = join_lines([ln.text for ln in ordered], engine.misread_stops, engine.misread_marks)
         confidence = float(np.mean([ln.confidence for ln in ordered]))
         line_boxes = boxes
     else:
@@ -117,12 +126,48 @@ def _read_group(rgb, engine: OcrEngine, group: list[TextLine], body, lang: str, 
         m = int(0.25 * glyph)
         bbox = (max(0, ux - m), max(0, uy - m), uw + 2 * m, uh + 2 * m)
         polygon = rect_polygon(*bbox)
-        kind = "sfx" if typical and glyph > 2.0 * typical else "caption"
+        kind = "sfx" if typical and glyph > SFX_GLYPH * typical else "caption"
+        if is_page_furniture(rgb, text, bbox, line_boxes, glyph, typical):
+            kind = "other"
+    if FURNITURE_TEXT.search(text):
+        kind = "other"
     return [TextShape(
         polygon=polygon, bbox=bbox, text=text, confidence=confidence, vertical=vertical,
         lang=guess_lang(text) if lang == "auto" else lang, kind=kind,
         engine=engine.name, engine_version=engine.version, lines=line_boxes,
     )]
+
+
+#: Free text with glyphs this many times the page's median glyph is a sound effect.
+SFX_GLYPH = 2.0
+#: Credits, sites and handles are page furniture wherever they are, even in a box.
+FURNITURE_TEXT = re.compile(
+    r"(www\.|https?:|\.com\b|\.cn\b|\.net\b|@\w|©|\(c\)|weibo|wechat|微博|微信|公众号|漫画网|版权|授权|出品|工作室|QQ群)",
+    re.IGNORECASE)
+#: Free text within this share of the page width from the page's edge is in the margin.
+MARGIN = 0.04
+#: Free text whose ink differs from its background by fewer grey levels is a faint overlay (watermark).
+FAINT = 40
+
+
+def is_page_furniture(rgb: np.ndarray, text: str, bbox, line_boxes, glyph: float, typical: float) -> bool:
+    """Free text that is not part of the story: a page number, a signature or credit in the
+    margin (no larger than the dialogue's glyphs), or a faint watermark over the art."""
+    H, W = rgb.shape[:2]
+    x, y, w, h = bbox
+    if text.strip().isdigit():
+        return True
+    band = MARGIN * min(W, H)
+    in_margin = x < band or y < band or x + w > W - band or y + h > H - band
+    if in_margin and (not typical or glyph <= 1.2 * typical) and len(text) <= 24:
+        return True
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    values = np.concatenate([gray[by:by + bh, bx:bx + bw].ravel() for bx, by, bw, bh in line_boxes])
+    if values.size < 16:
+        return False
+    t, _ = cv2.threshold(values.reshape(-1, 1), 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    lo, hi = values[values <= t], values[values > t]
+    return bool(lo.size and hi.size) and float(np.median(hi)) - float(np.median(lo)) < FAINT
 
 
 def _legible(text: str, in_body: bool) -> bool:

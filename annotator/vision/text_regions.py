@@ -52,30 +52,34 @@ def guess_lang(text: str) -> str:
 _HALF_TO_FULL = str.maketrans({",": "，", ".": "。", "?": "？", "!": "！", ":": "：", ";": "；"})
 
 
-def cjk_punctuation(text: str) -> str:
-    """Full-width punctuation in Chinese text (recognisers often emit ASCII ',' '.' after CJK glyphs)."""
+def cjk_punctuation(text: str, marks: dict[str, str] | None = None) -> str:
+    """Full-width punctuation in Chinese text (recognisers emit ASCII ',' '.' after CJK glyphs).
+
+    ``marks`` are an engine's known misreadings of small CJK marks (``OcrEngine.misread_marks``):
+    such a character right after a CJK glyph is put back as the mark. Nothing else is rewritten.
+    """
+    marks = marks or {}
     out = []
     for i, ch in enumerate(text):
         prev = text[i - 1] if i else ""
         if ch in ",.?!:;" and prev and is_cjk(prev) and not (i + 1 < len(text) and text[i + 1].isdigit()):
             ch = ch.translate(_HALF_TO_FULL)
-        elif ch in "°º" and prev and is_cjk(prev):  # a small full stop read as a degree sign
-            ch = "。"
-        elif ch in "’'‘`" and prev and is_cjk(prev) and i + 1 < len(text) and is_cjk(text[i + 1]):
-            ch = "，"  # a comma in a vertical column, read after rotation as an apostrophe
+        elif ch in marks and prev and is_cjk(prev):
+            ch = marks[ch]
         out.append(ch)
     return "".join(out)
 
 
-def join_lines(texts: list[str]) -> str:
+def join_lines(texts: list[str], stops: frozenset[str] = frozenset(), marks: dict[str, str] | None = None) -> str:
     """Join lines as printed: no separator around CJK (truth convention), one space between Latin lines.
 
-    In Chinese text a lone small-circle line (a full stop cut off a column, read as 'o' or '0')
-    is the ideographic full stop.
+    ``stops`` are what the engine is known to read a lone full stop as when it detects it as
+    a line of its own (cut off the foot of a column): in Chinese text such a line is '。'.
+    ``marks`` go to ``cjk_punctuation``. Both come from the engine (``OcrEngine``).
     """
     cjk = sum(is_cjk(c) for t in texts for c in t) > sum(c.isascii() and c.isalpha() for t in texts for c in t)
     if cjk:
-        texts = ["。" if t.strip() in ("o", "O", "0", "°", "º") else t for t in texts]
+        texts = ["。" if t.strip() in stops else t for t in texts]
     out = ""
     for t in (t.strip() for t in texts):
         if not t:
@@ -83,7 +87,7 @@ def join_lines(texts: list[str]) -> str:
         if out and not is_cjk(out[-1]) and not is_cjk(t[0]):
             out += " "
         out += t
-    return cjk_punctuation(out) if cjk else out
+    return cjk_punctuation(out, marks) if cjk else out
 
 
 def _orientation(line: TextLine) -> bool | None:
@@ -122,6 +126,116 @@ def order_lines(lines: list[TextLine], vertical: bool | None = None) -> tuple[li
         bands.reverse()  # columns right to left
     ordered = [ln for band in bands for ln in sorted(band, key=lambda ln: ln.bbox[cross])]
     return ordered, bool(vertical)
+
+
+#: Gutters between lines are wider than gaps between glyphs of a line: the axis whose
+#: full-length ink gaps are this much wider (median) is the axis the lines are stacked on.
+GUTTER_RATIO = 1.25
+
+
+def _gaps(profile: np.ndarray) -> list[int]:
+    """Lengths of the empty runs strictly inside the inked span of a 0/1 profile."""
+    idx = np.flatnonzero(profile)
+    if len(idx) < 2:
+        return []
+    inside = profile[idx[0]:idx[-1] + 1]
+    edges = np.flatnonzero(np.diff(np.concatenate([[1], inside, [1]]).astype(np.int8)))
+    return [int(b - a) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def grid_orientation(rgb: np.ndarray, boxes: list[BBox]) -> bool | None:
+    """Orientation of a block of CJK text from its ink: True vertical, False horizontal, None unknown.
+
+    CJK glyphs are set on a grid, so a block has full-height empty gaps between columns and
+    full-width gaps between rows. The gaps that separate *lines* (or columns) are wider than
+    those between glyphs of one line, so whichever axis has the wider gaps is the axis the
+    lines are stacked along. Otsu's split inside the boxes is the ink, so text on busy art
+    often gives no answer (None). Only ink inside the detector's ``boxes`` counts (not balloon
+    outlines or art around them); the boxes themselves may be wrong, e.g. on widely spaced
+    vertical text they often cover one glyph of each column as a short horizontal "line".
+    """
+    x0, y0, w, h = union_box(boxes)
+    crop = rgb[y0:y0 + h, x0:x0 + w]
+    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
+    inside = np.zeros(gray.shape, bool)
+    for bx, by, bw, bh in boxes:
+        inside[by - y0:by - y0 + bh, bx - x0:bx - x0 + bw] = True
+    values = gray[inside]
+    if values.size == 0 or int(values.max()) - int(values.min()) < 48:
+        return None
+    t, _ = cv2.threshold(values.reshape(-1, 1), 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    dark = gray <= t
+    ink = (dark if dark[inside].mean() < 0.5 else ~dark) & inside
+    col_gaps = _gaps(ink.any(axis=0).astype(np.uint8))
+    row_gaps = _gaps(ink.any(axis=1).astype(np.uint8))
+    c = float(np.median(col_gaps)) if col_gaps else 0.0
+    r = float(np.median(row_gaps)) if row_gaps else 0.0
+    if c > GUTTER_RATIO * r and c >= 2:
+        return True
+    if r > GUTTER_RATIO * c and r >= 2:
+        return False
+    return None
+
+
+def cut_across(rgb: np.ndarray, lines: list[TextLine], vertical: bool, clean: bool) -> bool:
+    """True when the detector's "lines" of a CJK block run across its real lines.
+
+    On widely spaced vertical lettering the detector returns one short row per glyph level
+    (a glyph of each column), and on a two-line horizontal balloon it may return one short
+    column per glyph position. The signs, all needed: more lines than glyphs in the longest
+    of them, a block elongated across those lines (so they are stacked on its long axis),
+    and, inside a balloon (``clean``), ink gaps that do not confirm the lines (``grid_orientation``).
+    """
+    texts = [ln.text.strip() for ln in lines]
+    if len(lines) < 2 or not all(texts) or not all(is_cjk(t[0]) or is_cjk(t[-1]) for t in texts):
+        return False
+    if len(lines) <= max(len(t) for t in texts):
+        return False
+    x, y, w, h = union_box([ln.bbox for ln in lines])
+    if (h < ELONGATED * w) if not vertical else (w < ELONGATED * h):
+        return False
+    # on a clean balloon the ink gaps are reliable and may veto; on art they are not
+    return not clean or grid_orientation(rgb, [ln.bbox for ln in lines]) is not vertical
+
+
+#: A block counts as elongated along an axis when it is this many times longer than wide.
+ELONGATED = 1.3
+
+
+def glyph_text(lines: list[TextLine], vertical: bool) -> str:
+    """Re-read CJK lines glyph by glyph in the block's true orientation.
+
+    CJK glyphs have one pitch, so glyph i of an n-glyph line sits at the i-th nth of its box.
+    Placing every glyph so and regrouping them into columns (right to left, each top to
+    bottom) or rows (top to bottom, each left to right) undoes a detector that cut the block
+    across its lines.
+    """
+    cells: list[tuple[float, float, str]] = []
+    pitch = []
+    for ln in lines:
+        x, y, w, h = ln.bbox
+        t = ln.text.strip()
+        if not t:
+            continue
+        n = len(t)
+        along_x = w >= h
+        pitch.append((w if along_x else h) / n)
+        for i, ch in enumerate(t):
+            f = (i + 0.5) / n
+            cells.append((x + f * w, y + h / 2, ch) if along_x else (x + w / 2, y + f * h, ch))
+    if not cells:
+        return ""
+    step = 0.5 * float(np.median(pitch))
+    cross = 0 if vertical else 1  # the coordinate that tells the lines apart
+    bands: list[list[tuple[float, float, str]]] = []
+    for cell in sorted(cells, key=lambda c: c[cross]):
+        if bands and cell[cross] - np.mean([c[cross] for c in bands[-1]]) <= step:
+            bands[-1].append(cell)
+        else:
+            bands.append([cell])
+    if vertical:
+        bands.reverse()
+    return "".join(c[2] for band in bands for c in sorted(band, key=lambda c: c[1 - cross]))
 
 
 def _single_glyph(line: TextLine) -> bool:
@@ -267,6 +381,8 @@ def find_body(rgb: np.ndarray, text_boxes: list[BBox]) -> Body | None:
     contours, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     filled = np.zeros_like(comp)
     cv2.drawContours(filled, contours, -1, 1, thickness=-1)
+    if _holds_art(filled, comp, text_boxes, (x0, y0), g):
+        return None  # a flat-coloured panel or sky with figures in it, not a balloon
     bx, by, bw, bh = cv2.boundingRect(filled)
     # An opening removes the tail, which is narrower than the body. The shape only matters
     # at a coarse scale, so open a copy about 48 px across (a big kernel at full size is slow).
@@ -289,6 +405,26 @@ def find_body(rgb: np.ndarray, text_boxes: list[BBox]) -> Body | None:
     eps = 0.01 * cv2.arcLength(c, True)
     poly = [(float(p[0][0] + x0), float(p[0][1] + y0)) for p in cv2.approxPolyDP(c, eps, True)]
     return Body(poly, (rx + x0, ry + y0, rw, rh), kind)
+
+
+#: A balloon's interior is empty apart from text: holes in the region (art drawn on the same
+#: flat colour) larger than any glyph (``ART_SIDE`` glyphs across) and covering more than
+#: ``ART_HOLES`` of it mean the region is a panel or a patch of sky around free lettering,
+#: not a balloon. Glyphs, even of other lines the caller did not pass, are smaller holes.
+ART_HOLES = 0.04
+ART_SIDE = 2.5
+
+
+def _holds_art(filled: np.ndarray, comp: np.ndarray, text_boxes: list[BBox], origin: tuple[int, int],
+               glyph: float) -> bool:
+    holes = (filled.astype(bool) & ~comp.astype(bool)).astype(np.uint8)
+    pad = int(0.6 * glyph) + 1  # glyph parts and punctuation poke out of the detector's boxes
+    for bx, by, bw, bh in text_boxes:
+        x, y = bx - origin[0], by - origin[1]
+        holes[max(0, y - pad):max(0, y + bh + pad), max(0, x - pad):max(0, x + bw + pad)] = 0
+    n, _, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=8)
+    big = sum(int(a) for _, _, w, h, a in stats[1:] if max(w, h) > ART_SIDE * glyph)
+    return big > ART_HOLES * max(1, int(filled.sum()))
 
 
 def _body_kind(contour: np.ndarray, filled: np.ndarray, raw_box: BBox, body_box: BBox) -> str:

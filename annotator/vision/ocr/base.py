@@ -29,6 +29,10 @@ class EngineUnavailable(OcrError):
     """The engine, its models or its language data are not installed."""
 
 
+class OcrCancelled(OcrError):
+    """The caller's ``should_stop`` asked to stop between tiles."""
+
+
 class OcrTimeout(OcrError):
     """One recognition call exceeded the engine's per-call time limit."""
 
@@ -48,6 +52,11 @@ class OcrEngine(ABC):
     name: str = ""
     #: Languages the engine can read, as the project's codes ("zh", "en").
     languages: tuple[str, ...] = ()
+    #: What this engine reads a lone ideographic full stop as (a line of its own, cut off a
+    #: column); only these are turned back into '。', and only in Chinese text.
+    misread_stops: frozenset[str] = frozenset()
+    #: Characters this engine emits for small CJK marks right after a CJK glyph, and the mark.
+    misread_marks: dict[str, str] = {}
 
     @property
     @abstractmethod

@@ -78,6 +78,8 @@ def installed_languages() -> set[str]:
 class TesseractEngine(OcrEngine):
     name = "tesseract"
     languages = ("zh", "en")
+    # measured (tests/vision/test_misreads.py): chi_sim reads a lone '。' as a capital O and a circle
+    misread_stops = frozenset({"O〇", "〇", "O"})
 
     def __init__(self, timeout: float = 30.0, detector: str = "auto"):
         if detector not in ("auto", "rapidocr", "opencv"):
@@ -176,7 +178,8 @@ class TesseractEngine(OcrEngine):
             y1 = max(data["top"][i] + data["height"][i] for i in idx)
             boxes.append((int(x0 / scale) + ox, int(y0 / scale) + oy, max(1, int((x1 - x0) / scale)),
                           max(1, int((y1 - y0) / scale))))
-        text = join_lines(texts) if code == "eng" else cjk_punctuation("".join(t.replace(" ", "") for t in texts))
+        text = join_lines(texts) if code == "eng" else cjk_punctuation(
+            "".join("。" if t.strip() in self.misread_stops else t.replace(" ", "") for t in texts), self.misread_marks)
         return Recognition(text, float(np.mean(confs)) / 100.0 if confs else 0.0, boxes)
 
 
