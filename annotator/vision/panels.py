@@ -311,13 +311,40 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
             if any(_overlap(box, r.bbox) > 0.5 for r in result):
                 continue
             poly = [(box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3])]
-        confidence = (0.9 if is_solid else 0.55) * (1.0 - 0.5 * bridged)
+        confidence = _confidence(quad, ink, like_bg) * (1.0 - 0.5 * bridged)
         result.append(PanelShape(polygon=poly, bbox=bbox_of(poly), confidence=confidence))
         if is_solid:  # insets are drawn inside framed panels, and read after them
             if dark is None:
                 dark = dark_lines(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), scale, (sw, sh))
             result.extend(_insets(small, dark, like_bg, quad, min_area, scale, (w, h), rtl))
     return result
+
+
+#: Width (working-scale px) of the rings just inside and just outside a panel's outline that
+#: ``_confidence`` inspects: about a frame line's width at the 640 px working size.
+EDGE_RING = 2
+
+
+def _confidence(quad: np.ndarray, ink: np.ndarray, gutter: np.ndarray) -> float:
+    """How plainly the page shows this panel, from two pieces of evidence, averaged:
+
+    - gutter: the share of a thin ring just outside the outline that is gutter (``gutter``
+      mask; beyond the page edge counts as gutter) — a panel cut out of busy art scores low;
+    - border: the share of a thin ring just inside the outline that is ink — a drawn frame
+      scores high, a frameless panel (implied frame) or a cut through art scores low.
+    """
+    r = EDGE_RING
+    h, w = ink.shape
+    mask = np.zeros((h + 2 * r, w + 2 * r), np.uint8)
+    cv2.fillPoly(mask, [np.round(np.asarray(quad, float) + r).astype(np.int32)], 1)
+    kernel = np.ones((2 * r + 1, 2 * r + 1), np.uint8)
+    outer = (cv2.dilate(mask, kernel) - mask).astype(bool)
+    inner = (mask - cv2.erode(mask, kernel)).astype(bool)
+    if not outer.any() or not inner.any():
+        return 0.0
+    out_gutter = np.pad(gutter.astype(bool), r, constant_values=True)[outer].mean()
+    in_ink = np.pad(ink.astype(bool), r, constant_values=False)[inner].mean()
+    return round(float(0.5 * out_gutter + 0.5 * in_ink), 3)
 
 
 def _insets(small: np.ndarray, dark: np.ndarray, paper: np.ndarray, quad: np.ndarray, min_area: float, scale: float,
@@ -333,7 +360,7 @@ def _insets(small: np.ndarray, dark: np.ndarray, paper: np.ndarray, quad: np.nda
         inset = np.array([[rx0, ry0], [rx1, ry0], [rx1, ry1], [rx0, ry1]], float) + (x0, y0)
         if not _is_text_like(small, inset, ref * ref):
             poly = _to_page(inset, scale, *size)
-            shapes.append(PanelShape(polygon=poly, bbox=bbox_of(poly), confidence=0.6))
+            shapes.append(PanelShape(polygon=poly, bbox=bbox_of(poly), confidence=_confidence(inset, dark, paper)))
     return shapes
 
 
