@@ -26,6 +26,6 @@ def test_a_framed_panel_is_more_certain_than_a_frameless_one():
     panels = segment(np.asarray(img), "ltr")
     assert len(panels) == 3
     framed = [panels[0].confidence, panels[2].confidence]
-    assert min(framed) >= 0.9
+    assert min(framed) >= 0.97  # clean gutter all round, frame ink all along: near certain
     assert panels[1].confidence < min(framed) - 0.2
     assert all(0.0 <= p.confidence <= 1.0 for p in panels)
