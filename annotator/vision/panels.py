@@ -60,25 +60,60 @@ def _working_scale(w: int, h: int) -> float:
     return min(1.0, PAGE_SIDE / max(w, h))
 
 
-def _background(small: np.ndarray) -> tuple[np.ndarray, float]:
-    """Background colour and tolerance: the commonest colour of a band along the page
-    border (a band, not the edge row, because frames often run along the very edge), and
-    how much that colour varies there (paper grain, JPEG noise)."""
+#: Border-band colours tried as the page background, commonest first (see ``_backgrounds``).
+BACKGROUND_CANDIDATES = 3
+#: ... each making up at least this share of the band (the paper colour is tried too).
+MIN_BORDER_SHARE = 0.05
+#: The page's lightest common colour is tried second when at least this share of the band
+#: has it: gutter ends are all that show of the paper on a page whose art bleeds off it.
+MIN_PAPER_SHARE = 0.005
+#: A candidate colour is the page background when the gutters it yields cover at least this
+#: share of the page; art that bleeds off the page edge (skin, sky) makes the commonest
+#: border colour a colour of the art, which yields almost no gutter.
+MIN_GUTTER_SHARE = 0.01
+
+
+def _backgrounds(small: np.ndarray) -> list[tuple[np.ndarray, float]]:
+    """Candidate background colours with their tolerances: the commonest colours of a band
+    along the page border (a band, not the edge row, because frames often run along the very
+    edge), each with how much it varies there (paper grain, JPEG noise)."""
     b = max(2, min(small.shape[:2]) // 40)
     border = np.concatenate([small[:b].reshape(-1, 3), small[-b:].reshape(-1, 3),
                              small[:, :b].reshape(-1, 3), small[:, -b:].reshape(-1, 3)])
     q = border.astype(np.int32) >> 4
     keys = (q[:, 0] << 8) | (q[:, 1] << 4) | q[:, 2]
-    mode = border[keys == np.bincount(keys).argmax()].astype(np.float64)
-    colour = np.median(mode, axis=0)
-    spread = float(np.median(np.abs(mode - colour).max(axis=1)))
-    return colour, float(np.clip(20 + 4 * spread, 20, 26))
+    counts = np.bincount(keys)
+    order = [k for k in np.argsort(counts)[::-1][:BACKGROUND_CANDIDATES] if counts[k] >= MIN_BORDER_SHARE * len(keys)]
+    # paper: gutters are usually the page's lightest common colour, even where art bleeds
+    bright = np.where(border.min(axis=1) >= 200, keys, -1)
+    bright_counts = np.bincount(bright[bright >= 0], minlength=len(counts)) if (bright >= 0).any() else None
+    if bright_counts is not None and bright_counts.max() >= MIN_PAPER_SHARE * len(keys):
+        paper = int(bright_counts.argmax())
+        order = order[:1] + [paper] + [k for k in order[1:] if k != paper] if order[:1] != [paper] else order
+    out = []
+    for key in order:
+        mode = border[keys == key].astype(np.float64)
+        colour = np.median(mode, axis=0)
+        spread = float(np.median(np.abs(mode - colour).max(axis=1)))
+        out.append((colour, float(np.clip(20 + 4 * spread, 20, 26))))
+    return out
 
 
 def ink_mask(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """1 where the page is not background (see module docstring, step 2), and 1 where a
     pixel has the background's colour (wherever it is)."""
-    bg, tolerance = _background(small)
+    candidates = _backgrounds(small)
+    first = None
+    for bg, tolerance in candidates:
+        ink, like_bg = _ink_for(small, bg, tolerance)
+        if first is None:
+            first = (ink, like_bg)
+        if 1.0 - ink.mean() >= MIN_GUTTER_SHARE:
+            return ink, like_bg
+    return first
+
+
+def _ink_for(small: np.ndarray, bg: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
     r, g, b = (cv2.absdiff(c, int(round(v))) for c, v in zip(cv2.split(small), bg))
     like_bg = (cv2.max(cv2.max(r, g), b) <= tolerance).astype(np.uint8)
     # Close 1-2 px breaks in frame lines so a panel's interior does not join the gutters.
