@@ -3,6 +3,7 @@
 
     python benchmarks/realset/fetch.py            # once: re-creates the images
     PYTHONPATH=. python benchmarks/realset.py [--corpus ../shared/corpus] [--only ID,ID] [--tools ours,plain]
+                                              [--save DIR]
     KUMIKO_DIR=... KUMIKO_PYTHON=... PYTHONPATH=. python benchmarks/realset.py   # adds Kumiko's panels
 
 Tools: ``ours`` (``segment`` + ``read_page`` ordered by the found panels; regions of kind
@@ -167,6 +168,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=find_corpus(), help="folder holding the scorer score.py")
     ap.add_argument("--only", help="comma-separated page ids (file stems) to run")
     ap.add_argument("--tools", default="ours,plain")
+    ap.add_argument("--save", type=Path, help="write each tool's predictions to SAVE/TOOL.json")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     pages = json.loads((SET / "truth.json").read_text())["pages"]
@@ -189,6 +191,9 @@ def main() -> None:
             print(f"{tool} failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
             continue
         results[tool] = json.loads(proc.stdout.strip().splitlines()[-1])
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+            (args.save / f"{tool}.json").write_text(json.dumps(results[tool], ensure_ascii=False, indent=1))
     kumiko = run_kumiko(pages)
     if kumiko is not None:
         results["kumiko"] = kumiko

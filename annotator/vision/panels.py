@@ -35,6 +35,20 @@ __all__ = ["segment", "segment_file", "resolve_direction"]
 
 PAGE_SIDE = 640  # working size of the longer side of a page
 STRIP_WIDTH = 540  # working width of a long strip
+#: Smallest panel: this share of a page (of a page-shaped window of a strip).
+MIN_PANEL = 0.02
+#: Narrowest gutter searched for, and the width from which a gap is a gutter even when art
+#: pokes into it, as shares of the page's shorter side.
+MIN_GUTTER = 0.004
+WIDE_GUTTER = 0.03
+#: A panel's content box: rows/columns with at least this share of ink (anything drawn).
+CONTENT_INK = 0.01
+#: Its solid body: rows/columns at least half ink, which trims balloons sticking out of it.
+BODY_INK = 0.5
+#: A body this full of ink is a solid (framed or filled) panel; looser ones are frameless.
+SOLID_INK = 0.75
+#: Gutter assumed for implied frames when no two framed panels show the page's own.
+DEFAULT_GUTTER = 0.012
 
 
 def resolve_direction(direction: str, hint: str | None = None) -> str:
@@ -299,30 +313,30 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
     ref = min(sw, sh)
     if min_panel_area is None:
         # 2 % of a page; for strips, of a page-shaped window of the strip.
-        min_panel_area = 0.02 * min(w, h) * min(max(w, h), 1.5 * min(w, h))
+        min_panel_area = MIN_PANEL * min(w, h) * min(max(w, h), 1.5 * min(w, h))
     min_area = min_panel_area * scale * scale
     root_quad = np.array([[0, 0], [sw - 1, 0], [sw - 1, sh - 1], [0, sh - 1]], float)
     seen = see_through(small, ink, like_bg)
-    tree = build_tree(seen, root_quad, min_mass=max(4, int(min_area * 0.05)), min_gutter=max(1.0, ref * 0.004),
-                      wide=ref * 0.03, min_area=min_area, hidden=ink & (seen == 0))
+    tree = build_tree(seen, root_quad, min_mass=max(4, int(min_area * 0.05)), min_gutter=max(1.0, ref * MIN_GUTTER),
+                      wide=ref * WIDE_GUTTER, min_area=min_area, hidden=ink & (seen == 0))
 
     leaves: list[tuple[Node, int]] = []
     _leaves(tree, rtl, 0, leaves, [0])
     found = []  # (band, quad, solid, text_like, bridged)
     for node, band in leaves:
-        content = tighten(ink, node.quad, 0.01)
+        content = tighten(ink, node.quad, CONTENT_INK)
         if content is None or cv2.contourArea(content.astype(np.float32)) < min_area:
             continue
         x0, y0, x1, y1 = quad_bounds(content, ink.shape)
         inside = np.zeros_like(ink)
         inside[y0:y1, x0:x1] = quad_mask(content, (y1 - y0, x1 - x0), (x0, y0))
-        body = tighten(ink, content, 0.5, restrict=inside)
+        body = tighten(ink, content, BODY_INK, restrict=inside)
         solid = False
         if body is not None:
             bx0, by0, bx1, by1 = quad_bounds(body, ink.shape)
             bmask = quad_mask(body, (by1 - by0, bx1 - bx0), (bx0, by0))
             area = max(1, int(bmask.sum()))
-            solid = (ink[by0:by1, bx0:bx1] & bmask).sum() / area >= 0.75 and area >= min_area
+            solid = (ink[by0:by1, bx0:bx1] & bmask).sum() / area >= SOLID_INK and area >= min_area
         quad = body if solid else content
         found.append((band, quad, solid, _is_text_like(small, quad, ref * ref), node.bridged))
 
@@ -336,7 +350,7 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
     boxes = [[min(p[0] for p in poly), min(p[1] for p in poly), max(p[0] for p in poly), max(p[1] for p in poly)]
              for poly in polys]
     solid = [f[2] for f in found]
-    _implied_frames(boxes, solid, _usual_gutter(boxes, solid, 0.012 * min(w, h)))
+    _implied_frames(boxes, solid, _usual_gutter(boxes, solid, DEFAULT_GUTTER * min(w, h)))
     result: list[PanelShape] = []
     dark = None
     for (band, quad, is_solid, _, bridged), poly, box in zip(found, polys, boxes):

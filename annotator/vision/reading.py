@@ -106,7 +106,7 @@ def _read_group(rgb, engine: OcrEngine, group: list[TextLine], body, lang: str, 
         confidence = float(np.mean([ln.confidence for ln in ordered]))
         line_boxes = boxes
     else:
-        pad = int(0.4 * glyph) + 2
+        pad = int(CROP_MARGIN * glyph) + 2
         x0, y0 = max(0, ux - pad), max(0, uy - pad)
         x1, y1 = min(rgb.shape[1], ux + uw + pad), min(rgb.shape[0], uy + uh + pad)
         if body is not None:  # stay inside the balloon so its outline is not read as ink
@@ -123,7 +123,7 @@ def _read_group(rgb, engine: OcrEngine, group: list[TextLine], body, lang: str, 
     if body is not None:
         polygon, bbox, kind = body.polygon, body.bbox, body.kind
     else:
-        m = int(0.25 * glyph)
+        m = int(FREE_MARGIN * glyph)
         bbox = (max(0, ux - m), max(0, uy - m), uw + 2 * m, uh + 2 * m)
         polygon = rect_polygon(*bbox)
         kind = "sfx" if typical and glyph > SFX_GLYPH * typical else "caption"
@@ -138,6 +138,10 @@ def _read_group(rgb, engine: OcrEngine, group: list[TextLine], body, lang: str, 
     )]
 
 
+#: Margin (in glyphs) around a balloon's lines when its crop is sent to the recogniser.
+CROP_MARGIN = 0.4
+#: Margin (in glyphs) added round free text's lines to make its region box.
+FREE_MARGIN = 0.25
 #: Free text with glyphs this many times the page's median glyph is a sound effect.
 SFX_GLYPH = 2.0
 #: Credits, sites and handles are page furniture wherever they are, even in a box.

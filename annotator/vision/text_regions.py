@@ -93,9 +93,9 @@ def join_lines(texts: list[str], stops: frozenset[str] = frozenset(), marks: dic
 def _orientation(line: TextLine) -> bool | None:
     """True for a vertical column, False for a horizontal line, None for a square (one glyph)."""
     _, _, w, h = line.bbox
-    if h >= 1.3 * w:
+    if h >= ELONGATED * w:
         return True
-    if w >= 1.3 * h:
+    if w >= ELONGATED * h:
         return False
     return None
 
@@ -238,6 +238,15 @@ def glyph_text(lines: list[TextLine], vertical: bool) -> str:
     return "".join(c[2] for band in bands for c in sorted(band, key=lambda c: c[1 - cross]))
 
 
+#: Lines of one balloon have about the same thickness (glyph size): at most this ratio.
+SAME_SIZE = 1.8
+#: Lines of one balloon are stacked less than this many glyphs apart (leading, column gaps);
+#: neighbouring balloons are further apart because of their margins and outlines.
+LINE_GAP = 0.9
+#: Two lines' bodies are one balloon when their boxes overlap at least this much (IoU).
+SAME_BODY_IOU = 0.5
+
+
 def _single_glyph(line: TextLine) -> bool:
     """A one-glyph detection (often punctuation cut off a column) has no reliable size or orientation."""
     return len(line.text.strip()) == 1 or (not line.text and _orientation(line) is None)
@@ -267,7 +276,7 @@ def group_lines(lines: list[TextLine], bodies: list | None = None) -> list[list[
             # a one-glyph detection may be a punctuation mark: small, but of the same balloon
             small_single = (_single_glyph(lines[i]) and max(a[2], a[3]) <= 1.2 * tb) or \
                 (_single_glyph(lines[j]) and max(b[2], b[3]) <= 1.2 * ta)
-            if max(ta, tb) > 1.8 * min(ta, tb) and not small_single:
+            if max(ta, tb) > SAME_SIZE * min(ta, tb) and not small_single:
                 continue
             if bodies and not _same_body(a, bodies[i], b, bodies[j]):
                 continue
@@ -280,9 +289,9 @@ def group_lines(lines: list[TextLine], bodies: list | None = None) -> list[list[
             dy = max(a[1], b[1]) - min(a[1] + a[3], b[1] + b[3])
             vertical = orient[i] or orient[j]
             if vertical:
-                ok = (dy < 0 and dx <= 0.9 * s) or (dx < 0 and dy <= 0.9 * s)
+                ok = (dy < 0 and dx <= LINE_GAP * s) or (dx < 0 and dy <= LINE_GAP * s)
             else:
-                ok = (dx < 0 and dy <= 0.9 * s) or (dy < 0 and dx <= 0.9 * s)
+                ok = (dx < 0 and dy <= LINE_GAP * s) or (dy < 0 and dx <= LINE_GAP * s)
             if ok:
                 parent[find(i)] = find(j)
     groups: dict[int, list[TextLine]] = {}
@@ -315,7 +324,7 @@ def _centre_in(box: BBox, body) -> bool:
 def _same_body(a: BBox, body_a, b: BBox, body_b) -> bool:
     """False when the two lines provably sit in different balloons (or one inside, one outside)."""
     if body_a is not None and body_b is not None:
-        return box_iou(body_a.bbox, body_b.bbox) >= 0.5
+        return box_iou(body_a.bbox, body_b.bbox) >= SAME_BODY_IOU
     if body_a is not None:
         return _centre_in(b, body_a)
     if body_b is not None:
@@ -352,6 +361,11 @@ class Body:
     kind: str  # speech | thought | caption
 
 
+#: Grey levels (any channel) a pixel may differ from the text's background and still be
+#: balloon fill: paper grain, JPEG noise and screentone, not outlines or art.
+FILL_TOLERANCE = 40
+
+
 def find_body(rgb: np.ndarray, text_boxes: list[BBox]) -> Body | None:
     """The closed region of the text's background colour around ``text_boxes``, or None for free text."""
     H, W = rgb.shape[:2]
@@ -365,7 +379,7 @@ def find_body(rgb: np.ndarray, text_boxes: list[BBox]) -> Body | None:
     if inner.size == 0:
         return None
     fill = np.median(inner, axis=0).astype(np.int16)
-    mask = (np.abs(win - fill).max(axis=2) <= 40).astype(np.uint8)
+    mask = (np.abs(win - fill).max(axis=2) <= FILL_TOLERANCE).astype(np.uint8)
     for bx, by, bw, bh in text_boxes:  # the glyphs themselves belong to the body
         sx, sy = int(bw * 0.15), int(bh * 0.15)
         mask[max(0, by - y0 + sy):max(0, by - y0 + bh - sy), max(0, bx - x0 + sx):max(0, bx - x0 + bw - sx)] = 1
@@ -427,12 +441,21 @@ def _holds_art(filled: np.ndarray, comp: np.ndarray, text_boxes: list[BBox], ori
     return big > ART_HOLES * max(1, int(filled.sum()))
 
 
+#: A caption box fills this much of its bounding box (a speech ellipse fills about 0.785).
+CAPTION_FILL = 0.93
+#: A tail makes the raw region's box this much larger than the body's.
+TAIL_GROWTH = 1.08
+#: A thought cloud's outline has at least CLOUD_DENTS dents deeper than CLOUD_DENT of its size.
+CLOUD_DENT = 0.03
+CLOUD_DENTS = 5
+
+
 def _body_kind(contour: np.ndarray, filled: np.ndarray, raw_box: BBox, body_box: BBox) -> str:
     """Caption: a near-rectangle with no tail. Thought: a scalloped cloud outline. Otherwise speech."""
     rx, ry, rw, rh = body_box
     area = cv2.contourArea(contour)
-    has_tail = (raw_box[2] * raw_box[3]) > 1.08 * rw * rh
-    if area > 0.93 * rw * rh and not has_tail:
+    has_tail = (raw_box[2] * raw_box[3]) > TAIL_GROWTH * rw * rh
+    if area > CAPTION_FILL * rw * rh and not has_tail:
         return "caption"
     raw, _ = cv2.findContours(filled, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     c = max(raw, key=cv2.contourArea)
@@ -443,8 +466,8 @@ def _body_kind(contour: np.ndarray, filled: np.ndarray, raw_box: BBox, body_box:
         except cv2.error:
             defects = None
         if defects is not None:
-            deep = int((defects.reshape(-1, 4)[:, 3] / 256.0 > 0.03 * min(rw, rh)).sum())
-            if deep >= 5:
+            deep = int((defects.reshape(-1, 4)[:, 3] / 256.0 > CLOUD_DENT * min(rw, rh)).sum())
+            if deep >= CLOUD_DENTS:
                 return "thought"
     return "speech"
 
@@ -513,6 +536,12 @@ def ink_layout(crop: np.ndarray) -> tuple[bool, float]:
     return v_vote > h_vote, glyph
 
 
+#: Balloon fill is at least this bright (inverted: this dark) on the 0-255 grey scale.
+BALLOON_WHITE = 225
+#: A balloon's interior is this share of ink (text): less is an empty shape, more is art.
+BALLOON_INK = (0.02, 0.45)
+
+
 def find_balloons(rgb: np.ndarray) -> list[TextLine]:
     """OpenCV balloon finder: closed bright (or, inverted, dark) blobs that hold glyph-like ink.
 
@@ -524,7 +553,7 @@ def find_balloons(rgb: np.ndarray) -> list[TextLine]:
     out: list[tuple[BBox, TextLine]] = []
     for inverted in (False, True):
         g = 255 - gray if inverted else gray
-        bright = (g >= 225).astype(np.uint8)
+        bright = (g >= BALLOON_WHITE).astype(np.uint8)
         contours, hierarchy = cv2.findContours(bright, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
         for c, (_, _, _, parent) in zip(contours, hierarchy[0] if hierarchy is not None else []):
             if parent != -1:
@@ -541,7 +570,7 @@ def find_balloons(rgb: np.ndarray) -> list[TextLine]:
             body = cv2.erode(body, np.ones((2 * m + 1, 2 * m + 1), np.uint8))
             ink = (body == 1) & (bright[y:y + h, x:x + w] == 0)
             frac = ink.sum() / max(1, body.sum())
-            if not 0.02 <= frac <= 0.45:
+            if not BALLOON_INK[0] <= frac <= BALLOON_INK[1]:
                 continue
             n, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
             glyphs = [s for s in stats[1:] if s[4] >= 4 and max(s[2], s[3]) < 0.5 * min(w, h)]
