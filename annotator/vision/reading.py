@@ -161,8 +161,9 @@ def is_page_furniture(rgb: np.ndarray, text: str, bbox, line_boxes, glyph: float
     x, y, w, h = bbox
     if text.strip().isdigit():
         return True
-    band = MARGIN * min(W, H)
-    in_margin = x < band or y < band or x + w > W - band or y + h > H - band
+    band = 2 * MARGIN * min(W, H)  # the centre must lie in the margin (or at most one margin into the art)
+    cx, cy = x + w / 2, y + h / 2
+    in_margin = cx < band or cy < band or cx > W - band or cy > H - band
     if in_margin and (not typical or glyph <= 1.2 * typical) and len(text) <= 24:
         return True
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)

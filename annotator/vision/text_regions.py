@@ -131,6 +131,8 @@ def order_lines(lines: list[TextLine], vertical: bool | None = None) -> tuple[li
 #: Gutters between lines are wider than gaps between glyphs of a line: the axis whose
 #: full-length ink gaps are this much wider (median) is the axis the lines are stacked on.
 GUTTER_RATIO = 1.25
+#: ... and when they are this much wider, the ink alone overrules the detector's lines.
+GRID_CERTAIN = 2.5
 
 
 def _gaps(profile: np.ndarray) -> list[int]:
@@ -143,7 +145,7 @@ def _gaps(profile: np.ndarray) -> list[int]:
     return [int(b - a) for a, b in zip(edges[::2], edges[1::2])]
 
 
-def grid_orientation(rgb: np.ndarray, boxes: list[BBox]) -> bool | None:
+def grid_orientation(rgb: np.ndarray, boxes: list[BBox], ratio: float = GUTTER_RATIO) -> bool | None:
     """Orientation of a block of CJK text from its ink: True vertical, False horizontal, None unknown.
 
     CJK glyphs are set on a grid, so a block has full-height empty gaps between columns and
@@ -170,9 +172,9 @@ def grid_orientation(rgb: np.ndarray, boxes: list[BBox]) -> bool | None:
     row_gaps = _gaps(ink.any(axis=1).astype(np.uint8))
     c = float(np.median(col_gaps)) if col_gaps else 0.0
     r = float(np.median(row_gaps)) if row_gaps else 0.0
-    if c > GUTTER_RATIO * r and c >= 2:
+    if c > ratio * r and c >= 2:
         return True
-    if r > GUTTER_RATIO * c and r >= 2:
+    if r > ratio * c and r >= 2:
         return False
     return None
 
@@ -182,17 +184,22 @@ def cut_across(rgb: np.ndarray, lines: list[TextLine], vertical: bool, clean: bo
 
     On widely spaced vertical lettering the detector returns one short row per glyph level
     (a glyph of each column), and on a two-line horizontal balloon it may return one short
-    column per glyph position. The signs, all needed: more lines than glyphs in the longest
-    of them, a block elongated across those lines (so they are stacked on its long axis),
-    and, inside a balloon (``clean``), ink gaps that do not confirm the lines (``grid_orientation``).
+    column per glyph position. Either is plain when the ink's gutters run across the lines
+    by a wide margin (``GRID_CERTAIN``). Rows cut across columns also show in the geometry:
+    more rows than glyphs in the longest, stacked into a tall block (a horizontal balloon
+    is rarely that narrow) and, inside a balloon (``clean``), ink that does not confirm the
+    rows. The same geometry for columns is ordinary manga lettering, so it needs the ink.
     """
     texts = [ln.text.strip() for ln in lines]
     if len(lines) < 2 or not all(texts) or not all(is_cjk(t[0]) or is_cjk(t[-1]) for t in texts):
         return False
-    if len(lines) <= max(len(t) for t in texts):
-        return False
+    ink = grid_orientation(rgb, [ln.bbox for ln in lines], GRID_CERTAIN)
+    if ink is not None and ink is not vertical:
+        return True  # the ink's gutters plainly run the other way (e.g. brush columns on paper)
+    if vertical or len(lines) <= max(len(t) for t in texts):
+        return False  # many short columns side by side are common (manga): only the ink can say
     x, y, w, h = union_box([ln.bbox for ln in lines])
-    if (h < ELONGATED * w) if not vertical else (w < ELONGATED * h):
+    if h < ELONGATED * w:
         return False
     # on a clean balloon the ink gaps are reliable and may veto; on art they are not
     return not clean or grid_orientation(rgb, [ln.bbox for ln in lines]) is not vertical

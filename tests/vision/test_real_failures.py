@@ -133,3 +133,19 @@ def test_watermark_and_credit_are_not_dialogue(rapid):
     dialogue = [s for s in shapes if s.kind != "other"]
     assert [norm(s.text) for s in dialogue] == [norm("明天见。")]
     assert any("example" in s.text for s in shapes if s.kind == "other")
+
+
+def test_two_line_balloon_cut_into_columns_is_read_as_rows():
+    """A detector may return a two-line horizontal balloon as short columns, one per glyph
+    position; the ink's wide gap between the rows shows they are rows."""
+    font = cjk_font(40)
+    img = Image.new("RGB", (260, 200), "white")
+    d = ImageDraw.Draw(img)
+    for i, (top, bottom) in enumerate(zip("快走吧", "来不及")):
+        d.text((40 + i * 42, 30), top, font=font, fill="black")
+        d.text((40 + i * 42, 110), bottom, font=font, fill="black")
+    cols = [TextLine([(38 + i * 42, 28), (82 + i * 42, 28), (82 + i * 42, 162), (38 + i * 42, 162)], a + b)
+            for i, (a, b) in enumerate(zip("快走吧", "来不及"))]
+    rgb = np.asarray(img)
+    assert cut_across(rgb, cols, vertical=True, clean=True)
+    assert glyph_text(cols, vertical=False) == "快走吧来不及"
