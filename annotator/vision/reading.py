@@ -49,19 +49,22 @@ def read_page(
     *,
     lang: str = "auto",
     panels: list | None = None,
+    should_stop=None,
+    progress=None,
 ) -> list[TextShape]:
     """Text regions of a page in reading order.
 
     ``image``: array (gray/RGB/RGBA, 8/16-bit, float) or PIL image. ``engine``: name, engine or
     None for the best installed one. ``lang``: "auto", "zh" or "en". ``panels``: panel polygons
     ([(x, y), ...]) or bboxes ((x, y, w, h)) in reading order, used to order the regions.
+    ``should_stop`` / ``progress``: see ``OcrEngine.find_lines`` (cancel between tiles, report them).
     Raises ``ImageLoadError`` for unusable images and ``OcrError`` subclasses for engine failures.
     """
     rgb = as_rgb_array(image)
     engine = get_engine(engine)
     if rgb.shape[0] < 8 or rgb.shape[1] < 8 or int(rgb.max()) - int(rgb.min()) < 16:
         return []  # nothing legible: tiny or blank
-    lines = [ln for ln in engine.find_lines(rgb) or [] if not is_noise(ln)]
+    lines = [ln for ln in engine.find_lines(rgb, should_stop=should_stop, progress=progress) or [] if not is_noise(ln)]
     regions: list[TextShape] = []
     typical = float(np.median([min(ln.bbox[2], ln.bbox[3]) for ln in lines])) if lines else 0.0
     for group, body in _balloons(rgb, lines):

@@ -149,3 +149,19 @@ def test_two_line_balloon_cut_into_columns_is_read_as_rows():
     rgb = np.asarray(img)
     assert cut_across(rgb, cols, vertical=True, clean=True)
     assert glyph_text(cols, vertical=False) == "快走吧来不及"
+
+
+def test_reading_reports_tiles_and_stops_between_them(rapid):
+    """The GUI's Cancel and progress bar hook in between tiles of a large page."""
+    from annotator.vision.ocr import OcrCancelled
+
+    img = Image.new("RGB", (2000, 700), "white")
+    d = ImageDraw.Draw(img)
+    d.text((100, 300), "第一格", font=cjk_font(48), fill="black")
+    d.text((1850, 300), "完", font=cjk_font(48), fill="black")
+    seen = []
+    shapes = read_page(np.asarray(img), rapid, progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == seen[-1][1] >= 2
+    assert {norm(s.text) for s in shapes} == {"第一格", "完"}
+    with pytest.raises(OcrCancelled):
+        read_page(np.asarray(img), rapid, should_stop=lambda: True)

@@ -82,7 +82,7 @@ def engine_fingerprint(engine: str | OcrEngine | None, settings: dict | None = N
 
 
 __all__ = [
-    "ENGINES", "PIPELINE_VERSION", "EngineUnavailable", "OcrCancelled", "OcrEngine", "OcrError", "OcrTimeout", "Recognition",
-    "TextLine", "RapidEngine", "TesseractEngine", "available_engines", "describe_engines", "engine_fingerprint",
+    "ENGINES", "PIPELINE_VERSION", "EngineUnavailable", "OcrCancelled", "OcrEngine", "OcrError", "OcrTimeout",
+    "Recognition", "TextLine", "RapidEngine", "TesseractEngine", "available_engines", "describe_engines", "engine_fingerprint",
     "get_engine",
 ]

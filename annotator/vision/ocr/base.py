@@ -78,8 +78,12 @@ class OcrEngine(ABC):
     def recognize(self, crop: np.ndarray, lang: str = "auto", vertical: bool | None = None) -> Recognition:
         """Read one balloon/caption crop (HxWx3 uint8 RGB). ``vertical=None``: decide from the ink."""
 
-    def find_lines(self, page: np.ndarray) -> list[TextLine] | None:
-        """Detect (and, if the engine can, read) text lines on a whole page; ``None`` if it has no detector."""
+    def find_lines(self, page: np.ndarray, should_stop=None, progress=None) -> list[TextLine] | None:
+        """Detect (and, if the engine can, read) text lines on a whole page; ``None`` if it has no detector.
+
+        Engines that work in tiles ask ``should_stop()`` between tiles (True: raise
+        ``OcrCancelled``) and report ``progress(done, total)``.
+        """
         return None
 
     def settings(self) -> dict:

@@ -280,7 +280,7 @@ class RapidEngine(OcrEngine):
                     progress(k + 1, len(batches))
         return lines
 
-    def find_lines(self, page: np.ndarray, read: bool = True, should_stop=None, progress=None) -> list[TextLine]:
+    def find_lines(self, page: np.ndarray, read: bool = True, *, should_stop=None, progress=None) -> list[TextLine]:
         """Text lines on a page with their text (``read=False``: boxes only, for other recognisers).
 
         ``should_stop()`` is asked between tiles (True raises ``OcrCancelled``) and

@@ -119,12 +119,12 @@ class TesseractEngine(OcrEngine):
 
         return "rapidocr" if RapidEngine().available() else "opencv"
 
-    def find_lines(self, page: np.ndarray) -> list[TextLine]:
+    def find_lines(self, page: np.ndarray, should_stop=None, progress=None) -> list[TextLine]:
         """Boxes only: Tesseract cannot find balloons on a comic page, so a detector does it."""
         if self._detector_name() == "rapidocr":
             from annotator.vision.ocr.rapid import RapidEngine
 
-            return RapidEngine().find_lines(page, read=False)
+            return RapidEngine().find_lines(page, read=False, should_stop=should_stop, progress=progress)
         return find_balloons(page)
 
     def recognize(self, crop: np.ndarray, lang: str = "auto", vertical: bool | None = None) -> Recognition:
