@@ -390,7 +390,9 @@ def find_body(rgb: np.ndarray, text_boxes: list[BBox]) -> Body | None:
     for bx, by, bw, bh in text_boxes:  # the glyphs themselves belong to the body
         sx, sy = int(bw * 0.15), int(bh * 0.15)
         mask[max(0, by - y0 + sy):max(0, by - y0 + bh - sy), max(0, bx - x0 + sx):max(0, bx - x0 + bw - sx)] = 1
-    n, labels = cv2.connectedComponents(mask, connectivity=4)
+    # a one-pixel erosion closes the 1-2 px breaks of thin, anti-aliased outlines (the fill
+    # would leak out through them); the component is grown back afterwards
+    n, labels = cv2.connectedComponents(cv2.erode(mask, np.ones((3, 3), np.uint8)), connectivity=4)
     cx, cy = ux + uw // 2 - x0, uy + uh // 2 - y0
     label = labels[min(cy, labels.shape[0] - 1), min(cx, labels.shape[1] - 1)]
     if label == 0:
@@ -398,7 +400,7 @@ def find_body(rgb: np.ndarray, text_boxes: list[BBox]) -> Body | None:
     comp = labels == label
     if comp[0].any() or comp[-1].any() or comp[:, 0].any() or comp[:, -1].any():
         return None  # leaks out of the window: text on art or page background
-    comp = comp.astype(np.uint8)
+    comp = cv2.dilate(comp.astype(np.uint8), np.ones((3, 3), np.uint8)) & mask
     contours, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     filled = np.zeros_like(comp)
     cv2.drawContours(filled, contours, -1, 1, thickness=-1)
