@@ -108,7 +108,8 @@ def line_profile(ink: np.ndarray, valid: np.ndarray | None, slope: float, horizo
     return inks, cv2.reduce(shear(valid), 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel(), pad, sheared
 
 
-def line_through(index: float, pad: int, slope: float, horizontal: bool, origin, shape) -> tuple[np.ndarray, np.ndarray]:
+def line_through(index: float, pad: int, slope: float, horizontal: bool, origin,
+                 shape) -> tuple[np.ndarray, np.ndarray]:
     """Two points (page coordinates) on profile line ``index`` of a crop."""
     ox, oy = origin
     h, w = shape

@@ -83,6 +83,6 @@ def engine_fingerprint(engine: str | OcrEngine | None, settings: dict | None = N
 
 __all__ = [
     "ENGINES", "PIPELINE_VERSION", "EngineUnavailable", "OcrCancelled", "OcrEngine", "OcrError", "OcrTimeout",
-    "Recognition", "TextLine", "RapidEngine", "TesseractEngine", "available_engines", "describe_engines", "engine_fingerprint",
-    "get_engine",
+    "Recognition", "TextLine", "RapidEngine", "TesseractEngine", "available_engines", "describe_engines",
+    "engine_fingerprint", "get_engine",
 ]

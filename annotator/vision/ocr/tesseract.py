@@ -178,8 +178,9 @@ class TesseractEngine(OcrEngine):
             y1 = max(data["top"][i] + data["height"][i] for i in idx)
             boxes.append((int(x0 / scale) + ox, int(y0 / scale) + oy, max(1, int((x1 - x0) / scale)),
                           max(1, int((y1 - y0) / scale))))
+        stops = self.misread_stops
         text = join_lines(texts) if code == "eng" else cjk_punctuation(
-            "".join("。" if t.strip() in self.misread_stops else t.replace(" ", "") for t in texts), self.misread_marks)
+            "".join("。" if t.strip() in stops else t.replace(" ", "") for t in texts), self.misread_marks)
         return Recognition(text, float(np.mean(confs)) / 100.0 if confs else 0.0, boxes)
 
 
