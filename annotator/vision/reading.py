@@ -26,6 +26,7 @@ from annotator.vision.images import as_rgb_array, load_array
 from annotator.vision.ocr import OcrEngine, get_engine
 from annotator.vision.shapes import Point, TextShape, rect_polygon
 from annotator.vision.text_regions import (
+    ELONGATED,
     TextLine,
     box_iou,
     cjk_punctuation,
@@ -116,7 +117,7 @@ def _read_group(rgb, engine: OcrEngine, group: list[TextLine], body, lang: str, 
             bx, by, bw, bh = body.bbox
             x0, y0, x1, y1 = max(x0, bx + 1), max(y0, by + 1), min(x1, bx + bw - 1), min(y1, by + bh - 1)
         # single-glyph groups carry no orientation: let the engine look at the ink
-        known = vertical if any(max(b[2], b[3]) > 1.3 * min(b[2], b[3]) for b in boxes) else None
+        known = vertical if any(max(b[2], b[3]) > ELONGATED * min(b[2], b[3]) for b in boxes) else None
         rec = engine.recognize(rgb[y0:y1, x0:x1], lang, known)
         text, confidence = rec.text, rec.confidence
         line_boxes = [(x + x0, y + y0, w, h) for x, y, w, h in rec.line_boxes] or boxes
