@@ -205,7 +205,7 @@ def main() -> None:
         for tool, preds in results.items():
             s = official(args.corpus, chosen, preds)
             t = text_scores(sc, [p for p in chosen if p["text_labelled"]], preds)
-            for k, v in t["groups"].items():
+            for k, v in (t["groups"].items() if tool != "kumiko" else ()):  # Kumiko finds panels only
                 acc = text_rows.setdefault((k, tool), [0, 0, 0, 0])
                 for i in range(4):
                     acc[i] += v[i]
