@@ -170,8 +170,8 @@ def is_page_furniture(rgb: np.ndarray, text: str, bbox, line_boxes, glyph: float
     in_margin = cx < band or cy < band or cx > W - band or cy > H - band
     if in_margin and (not typical or glyph <= 1.2 * typical) and len(text) <= 24:
         return True
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    values = np.concatenate([gray[by:by + bh, bx:bx + bw].ravel() for bx, by, bw, bh in line_boxes])
+    values = np.concatenate([cv2.cvtColor(np.ascontiguousarray(rgb[by:by + bh, bx:bx + bw]), cv2.COLOR_RGB2GRAY).ravel()
+                             for bx, by, bw, bh in line_boxes if bw > 0 and bh > 0] or [np.zeros(0, np.uint8)])
     if values.size < 16:
         return False
     t, _ = cv2.threshold(values.reshape(-1, 1), 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)

@@ -612,7 +612,6 @@ def column_end_marks(rgb: np.ndarray, columns: list[TextLine], body_box: BBox | 
     right below a column (a fifth to a half of the column width, within one glyph) is such a
     mark: a full stop after the balloon's last column, a comma elsewhere.
     """
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     out = []
     for k, col in enumerate(columns):
         x, y, w, h = col.bbox
@@ -630,7 +629,8 @@ def column_end_marks(rgb: np.ndarray, columns: list[TextLine], body_box: BBox | 
         if any(continues(o) for o in columns):
             out.append(col)  # the column continues in another detection: no mark here
             continue
-        win = gray[y0:max(y0, y1), max(0, x):x + w]
+        part = rgb[y0:max(y0, y1), max(0, x):x + w]
+        win = cv2.cvtColor(np.ascontiguousarray(part), cv2.COLOR_RGB2GRAY) if part.size else part[..., 0]
         if win.size == 0 or win.shape[0] < w or int(win.max()) - int(win.min()) < 64:
             out.append(col)
             continue
