@@ -34,13 +34,12 @@ from annotator.core.media import (
     write_atomic,
 )
 from annotator.core.project import Project
-from annotator.vision.images import IMAGE_SUFFIXES, MAX_PIXELS, ImageLoadError, load_image
+from annotator.vision.images import IMAGE_SUFFIXES, MAX_PIXELS, ImageLoadError, is_vertical_strip, load_image
 
 ARCHIVE_SUFFIXES = {".zip", ".cbz"}
 PDF_SUFFIXES = {".pdf"}
 MAX_ENTRY_BYTES = 512 * 1024 * 1024
 PDF_DPI = 200
-STRIP_RATIO = 3.0  # height/width above which a page is a vertical strip
 
 Progress = Callable[[int, int, str], None]
 PDFIUM_LOCK = threading.Lock()
@@ -373,7 +372,7 @@ def _store_page(project: Project, page: Prepared, spec: EpisodeSpec, report: Imp
             original_filename=page.name,
             width=page.width,
             height=page.height,
-            kind="strip" if page.height >= STRIP_RATIO * page.width else "page",
+            kind="strip" if is_vertical_strip(page.width, page.height) else "page",
         )
         s.add(row)
         s.flush()

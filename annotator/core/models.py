@@ -27,7 +27,8 @@ SQLModel.metadata.naming_convention = {
 metadata: MetaData = SQLModel.metadata
 
 PANEL_SOURCES = ("auto", "manual")
-REGION_KINDS = ("speech", "thought", "caption", "sfx", "sign")
+#: "other": watermarks, signatures, page numbers, credits — kept, but not dialogue.
+REGION_KINDS = ("speech", "thought", "caption", "sfx", "sign", "other")
 PAGE_KINDS = ("page", "strip")
 DIRECTIONS = ("auto", "ltr", "rtl")
 CODING_TARGETS = ("episode", "page", "panel", "text_region")

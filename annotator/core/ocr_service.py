@@ -79,11 +79,11 @@ def _shape_from_json(item: dict, engine: str, version: str) -> TextShape:
     )
 
 
-def _ocr_task(task: tuple[str, str, str, str], step=None) -> dict:
+def _ocr_task(task: tuple[str, str, str, str], step=None, should_stop=None) -> dict:
     """Worker: read one page (or take its cached reading). Returns the cache payload.
 
     ``step(done, total, unit)`` (in-process runs only) follows the page's tiles and may raise
-    ``OcrCancelled``; a cancelled page writes no cache entry and stores nothing. A fifth task
+    ``OcrCancelled``, and ``should_stop()`` stops tiles not yet started; a cancelled page writes no cache entry and stores nothing. A fifth task
     item, a queue, receives the same steps from a worker process."""
     from annotator.vision.images import load_array
     from annotator.vision.ocr import get_engine
@@ -99,7 +99,7 @@ def _ocr_task(task: tuple[str, str, str, str], step=None) -> dict:
         except (OSError, ValueError) as exc:
             log.warning("damaged OCR cache entry %s (%s); reading the page again", cache, exc)
     engine = get_engine(engine_name)
-    shapes = read_page(load_array(path), engine, lang=lang, progress=step)
+    shapes = read_page(load_array(path), engine, lang=lang, should_stop=should_stop, progress=step)
     payload = {"engine": engine.name, "engine_version": engine.version or None,
                "texts": [s.to_json() for s in shapes]}
     if cache is not None:
@@ -276,7 +276,7 @@ def ocr_pages(
                     text = f"page {len(report.results) + 1} of {len(page_ids)}: {text}"
                 progress(n, total, text)
 
-        return _ocr_task(task, step)
+        return _ocr_task(task, step, cancelled)
 
     results = map_pages(in_process if workers == 1 else _ocr_task, list(tasks), workers=workers,
                         cancelled=cancelled, timeout=timeout)

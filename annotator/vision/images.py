@@ -98,12 +98,21 @@ def load_image(source: str | os.PathLike | bytes, name: str | None = None) -> Im
     return to_rgb8(img)
 
 
-def image_size(source: str | os.PathLike) -> tuple[int, int]:
-    """Width and height of an image file without decoding its pixels (EXIF rotation applied)."""
-    with Image.open(source) as img:
-        w, h = img.size
-        orientation = img.getexif().get(0x0112, 1)
-    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+#: A page whose long side is at least this many times its short side is a long strip
+#: (webtoon / WeChat strips, horizontal newspaper strips): panels are then cut at a fixed
+#: working width and OCR reads it in bands. Tall book pages are about 1.4:1, two-page
+#: spreads 1:1.4, four-panel strips 3:1 and more. The importer, segmentation and OCR all ask
+#: ``is_long_strip``, so they never disagree about a page.
+STRIP_RATIO = 2.0
+
+
+def is_long_strip(width: int, height: int) -> bool:
+    return max(width, height) >= STRIP_RATIO * max(1, min(width, height))
+
+
+def is_vertical_strip(width: int, height: int) -> bool:
+    """A long strip read top to bottom (the importer's page kind "strip")."""
+    return height > width and is_long_strip(width, height)
 
 
 def as_rgb_array(image: np.ndarray | Image.Image) -> np.ndarray:

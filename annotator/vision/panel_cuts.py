@@ -19,6 +19,21 @@ SLOPES = (0.0, 0.04, -0.04, 0.08, -0.08, 0.12, -0.12, 0.16, -0.16, 0.2, -0.2, 0.
 REFINE = 0.02  # half the step between SLOPES: how far a found gutter's slope is refined
 CLEAN = 0.02  # share of ink a gutter line may cross (specks, JPEG dirt)
 BRIDGED = 0.4  # share a gutter may lose to a balloon or art crossing it (if walled by panel edges)
+#: A panel edge is a line whose unbroken runs (each at least EDGE_RUN of its length) cover
+#: at least EDGE_COVER of it: frames and borders of filled art, not words.
+EDGE_RUN = 0.1
+EDGE_COVER = 0.5
+#: Gutter lines shorter than this share of the longest (clipped by a slanted region) are not judged.
+USABLE_LINE = 0.5
+#: The coarse slope scan judges lines at least this share of the longest, and lets through
+#: slopes whose best line is within SCAN_SLACK of ``BRIDGED`` (refined afterwards).
+SCAN_LINE = 0.4
+SCAN_SLACK = 0.1
+#: A region is sparse (loose strokes, lettering: nothing a panel is made of) when what
+#: survives an opening that erases strokes covers less than this share of it.
+SPARSE_SOLID = 0.1
+#: Cut-tree depth limit: no page has this many nested gutters; it bounds pathological input.
+MAX_DEPTH = 40
 # Regions larger than this (working pixels) are only cut along horizontal lines, all at
 # once: that is how long strips stay fast, and their gutters are horizontal anyway.
 BIG_REGION = 700_000
@@ -108,7 +123,8 @@ def line_profile(ink: np.ndarray, valid: np.ndarray | None, slope: float, horizo
     return inks, cv2.reduce(shear(valid), 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel(), pad, sheared
 
 
-def line_through(index: float, pad: int, slope: float, horizontal: bool, origin, shape) -> tuple[np.ndarray, np.ndarray]:
+def line_through(index: float, pad: int, slope: float, horizontal: bool, origin,
+                 shape) -> tuple[np.ndarray, np.ndarray]:
     """Two points (page coordinates) on profile line ``index`` of a crop."""
     ox, oy = origin
     h, w = shape
@@ -154,8 +170,8 @@ def _is_edge(sheared: np.ndarray, vals: np.ndarray, rows: slice) -> bool:
     lines = sheared[rows]
     if lines.size == 0:
         return False
-    cover = _long_run_cover(lines, max(3.0, 0.1 * lines.shape[1]))
-    return bool((cover >= 0.5 * np.maximum(vals[rows], 1)).any())
+    cover = _long_run_cover(lines, max(3.0, EDGE_RUN * lines.shape[1]))
+    return bool((cover >= EDGE_COVER * np.maximum(vals[rows], 1)).any())
 
 
 def _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, min_gutter, wide, hidden=None) -> list[Cut]:
@@ -167,7 +183,7 @@ def _gutters(inks, vals, pad, sheared, slope, horizontal, min_mass, min_gutter, 
     if full == 0:
         return []
     hidden = np.zeros_like(inks) if hidden is None else hidden
-    usable = vals >= 0.5 * full
+    usable = vals >= USABLE_LINE * full
     clean_cov = np.where(usable, inks / np.maximum(vals, 1), 1.0)
     bridged_cov = np.where(usable, (inks + hidden) / np.maximum(vals, 1), 1.0)
     seen = vals - hidden
@@ -234,10 +250,10 @@ def _candidate_slopes(ink: np.ndarray, valid: np.ndarray | None, min_mass: int) 
         lines = np.pad(packed, ((2 * pad, 2 * pad), (0, 0)))[index, np.arange(cols)]
         inks, vals = (np.count_nonzero(lines & bit, axis=2) for bit in (1, 2))
         mass = (lines >> 2).sum(axis=2, dtype=np.int32)
-        cov = np.where(vals >= 0.4 * vals.max(axis=1, keepdims=True), inks / np.maximum(vals, 1), 1.0)
+        cov = np.where(vals >= SCAN_LINE * vals.max(axis=1, keepdims=True), inks / np.maximum(vals, 1), 1.0)
         before = np.cumsum(mass, axis=1)
         upto, after = before - mass, before[:, -1:] - before
-        possible = (cov <= BRIDGED + 0.1) & (upto >= min_mass) & (after >= min_mass)
+        possible = (cov <= BRIDGED + SCAN_SLACK) & (upto >= min_mass) & (after >= min_mass)
         out[horizontal] = [float(s) for s, any_ in zip(slopes, possible.any(axis=1)) if any_]
     return out
 
@@ -354,7 +370,7 @@ def is_sparse(ink: np.ndarray, valid: np.ndarray) -> bool:
         return True
     k = max(5, 2 * (min(ink.shape) // 50) + 1)
     solid = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
-    return solid.sum() < 0.1 * area
+    return solid.sum() < SPARSE_SOLID * area
 
 
 def _is_rect(quad: Quad) -> bool:
@@ -372,7 +388,7 @@ def build_tree(ink: np.ndarray, quad: Quad, min_mass: int, min_gutter: float, wi
     # cuts leave slanted empty margins): margins dilute how much ink a gutter line
     # crosses, look like gutters to the coarse slope scan, and cost time.
     inner = quad if _is_rect(quad) else tighten(ink, quad, 1e-9)
-    if inner is None or depth > 40:
+    if inner is None or depth > MAX_DEPTH:
         return node
     x0, y0, x1, y1 = quad_bounds(inner, ink.shape)
     valid = quad_mask(inner, (y1 - y0, x1 - x0), (x0, y0))

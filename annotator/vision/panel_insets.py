@@ -62,13 +62,27 @@ def _band(mask: np.ndarray, rect, own, d0: int, d1: int) -> float:
     return float(np.concatenate(parts).mean()) if parts else 0.0
 
 
+#: An inset's frame: just inside it less than FRAME_INSIDE_DARK is dark (a line, not the edge
+#: of a dark area); just outside at least FRAME_BORDER_PAPER is paper (the white border that
+#: sets it off); two to three frame widths out less than FRAME_BEYOND_PAPER is paper (art
+#: resumes: a border, not open white space).
+FRAME_INSIDE_DARK = 0.5
+FRAME_BORDER_PAPER = 0.6
+FRAME_BEYOND_PAPER = 0.5
+#: An inset is at least this share of its panel's shorter side across, at most MAX_SHARE of
+#: its area; more than MAX_LINES frame-like lines each way is hatching or a grid in the art.
+MIN_SIDE = 0.12
+MAX_SHARE = 0.5
+MAX_LINES = 40
+
+
 def _framed(dark, paper, rect, own, thick) -> bool:
     """An inset's frame is a thin line (not the edge of something dark: inside it is
     mostly not dark), set off from the art around it by a border of paper colour, a
     border and not open white space (art resumes beyond it)."""
-    return (_band(dark, rect, own, -thick - 1, -thick - 2) < 0.5
-            and _band(paper, rect, own, 1, 2) >= 0.6
-            and _band(paper, rect, own, 2 * thick, 3 * thick) < 0.5)
+    return (_band(dark, rect, own, -thick - 1, -thick - 2) < FRAME_INSIDE_DARK
+            and _band(paper, rect, own, 1, 2) >= FRAME_BORDER_PAPER
+            and _band(paper, rect, own, 2 * thick, 3 * thick) < FRAME_BEYOND_PAPER)
 
 
 def find_insets(dark: np.ndarray, paper: np.ndarray, min_area: float, thick: int) -> list[tuple[int, int, int, int]]:
@@ -76,10 +90,10 @@ def find_insets(dark: np.ndarray, paper: np.ndarray, min_area: float, thick: int
     mask of one panel's box, frame included; ``paper``: where the page has its background
     colour. ``thick``: thickest frame line accepted."""
     h, w = dark.shape
-    side = max(6, int(0.12 * min(h, w)))
+    side = max(6, int(MIN_SIDE * min(h, w)))
     rows = _segments(cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((1, side), np.uint8)), True, thick)
     cols = _segments(cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((side, 1), np.uint8)), False, thick)
-    if not 2 <= len(rows) <= 40 or not 2 <= len(cols) <= 40:
+    if not 2 <= len(rows) <= MAX_LINES or not 2 <= len(cols) <= MAX_LINES:
         return []  # nothing framed, or hatching / a grid in the art
     tol = thick + 2
     edge = thick + 3  # a side this close to the box's border is the panel's own frame
@@ -101,7 +115,7 @@ def find_insets(dark: np.ndarray, paper: np.ndarray, min_area: float, thick: int
                 for right in sides:
                     x0, x1 = left[0], right[0] + right[1] - 1
                     area = (x1 - x0) * (y1 - y0)
-                    if x1 - x0 < side or area < min_area or area > 0.5 * h * w:
+                    if x1 - x0 < side or area < min_area or area > MAX_SHARE * h * w:
                         continue
                     own_x = (x0 <= edge, x1 >= w - 1 - edge)
                     own = own_y + own_x

@@ -28,7 +28,7 @@ import numpy as np
 
 from annotator import geometry
 
-from .images import as_rgb_array, load_array
+from .images import as_rgb_array, is_long_strip, load_array
 from .panel_cuts import Node, build_tree, quad_bounds, quad_mask, tighten
 from .panel_insets import dark_lines, find_insets
 from .shapes import PanelShape, bbox_of
@@ -37,6 +37,20 @@ __all__ = ["segment", "segment_file", "resolve_direction"]
 
 PAGE_SIDE = 640  # working size of the longer side of a page
 STRIP_WIDTH = 540  # working width of a long strip
+#: Smallest panel: this share of a page (of a page-shaped window of a strip).
+MIN_PANEL = 0.02
+#: Narrowest gutter searched for, and the width from which a gap is a gutter even when art
+#: pokes into it, as shares of the page's shorter side.
+MIN_GUTTER = 0.004
+WIDE_GUTTER = 0.03
+#: A panel's content box: rows/columns with at least this share of ink (anything drawn).
+CONTENT_INK = 0.01
+#: Its solid body: rows/columns at least half ink, which trims balloons sticking out of it.
+BODY_INK = 0.5
+#: A body this full of ink is a solid (framed or filled) panel; looser ones are frameless.
+SOLID_INK = 0.75
+#: Gutter assumed for implied frames when no two framed panels show the page's own.
+DEFAULT_GUTTER = 0.012
 
 
 def resolve_direction(direction: str, hint: str | None = None) -> str:
@@ -57,30 +71,65 @@ def resolve_direction(direction: str, hint: str | None = None) -> str:
 
 
 def _working_scale(w: int, h: int) -> float:
-    if max(w, h) > 2 * min(w, h):
+    if is_long_strip(w, h):
         return min(1.0, STRIP_WIDTH / min(w, h))
     return min(1.0, PAGE_SIDE / max(w, h))
 
 
-def _background(small: np.ndarray) -> tuple[np.ndarray, float]:
-    """Background colour and tolerance: the commonest colour of a band along the page
-    border (a band, not the edge row, because frames often run along the very edge), and
-    how much that colour varies there (paper grain, JPEG noise)."""
+#: Border-band colours tried as the page background, commonest first (see ``_backgrounds``).
+BACKGROUND_CANDIDATES = 3
+#: ... each making up at least this share of the band (the paper colour is tried too).
+MIN_BORDER_SHARE = 0.05
+#: The page's lightest common colour is tried second when at least this share of the band
+#: has it: gutter ends are all that show of the paper on a page whose art bleeds off it.
+MIN_PAPER_SHARE = 0.005
+#: A candidate colour is the page background when the gutters it yields cover at least this
+#: share of the page; art that bleeds off the page edge (skin, sky) makes the commonest
+#: border colour a colour of the art, which yields almost no gutter.
+MIN_GUTTER_SHARE = 0.01
+
+
+def _backgrounds(small: np.ndarray) -> list[tuple[np.ndarray, float]]:
+    """Candidate background colours with their tolerances: the commonest colours of a band
+    along the page border (a band, not the edge row, because frames often run along the very
+    edge), each with how much it varies there (paper grain, JPEG noise)."""
     b = max(2, min(small.shape[:2]) // 40)
     border = np.concatenate([small[:b].reshape(-1, 3), small[-b:].reshape(-1, 3),
                              small[:, :b].reshape(-1, 3), small[:, -b:].reshape(-1, 3)])
     q = border.astype(np.int32) >> 4
     keys = (q[:, 0] << 8) | (q[:, 1] << 4) | q[:, 2]
-    mode = border[keys == np.bincount(keys).argmax()].astype(np.float64)
-    colour = np.median(mode, axis=0)
-    spread = float(np.median(np.abs(mode - colour).max(axis=1)))
-    return colour, float(np.clip(20 + 4 * spread, 20, 26))
+    counts = np.bincount(keys)
+    order = [k for k in np.argsort(counts)[::-1][:BACKGROUND_CANDIDATES] if counts[k] >= MIN_BORDER_SHARE * len(keys)]
+    # paper: gutters are usually the page's lightest common colour, even where art bleeds
+    bright = np.where(border.min(axis=1) >= 200, keys, -1)
+    bright_counts = np.bincount(bright[bright >= 0], minlength=len(counts)) if (bright >= 0).any() else None
+    if bright_counts is not None and bright_counts.max() >= MIN_PAPER_SHARE * len(keys):
+        paper = int(bright_counts.argmax())
+        order = order[:1] + [paper] + [k for k in order[1:] if k != paper] if order[:1] != [paper] else order
+    out = []
+    for key in order:
+        mode = border[keys == key].astype(np.float64)
+        colour = np.median(mode, axis=0)
+        spread = float(np.median(np.abs(mode - colour).max(axis=1)))
+        out.append((colour, float(np.clip(20 + 4 * spread, 20, 26))))
+    return out
 
 
 def ink_mask(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """1 where the page is not background (see module docstring, step 2), and 1 where a
     pixel has the background's colour (wherever it is)."""
-    bg, tolerance = _background(small)
+    candidates = _backgrounds(small)
+    first = None
+    for bg, tolerance in candidates:
+        ink, like_bg = _ink_for(small, bg, tolerance)
+        if first is None:
+            first = (ink, like_bg)
+        if 1.0 - ink.mean() >= MIN_GUTTER_SHARE:
+            return ink, like_bg
+    return first
+
+
+def _ink_for(small: np.ndarray, bg: np.ndarray, tolerance: float) -> tuple[np.ndarray, np.ndarray]:
     r, g, b = (cv2.absdiff(c, int(round(v))) for c, v in zip(cv2.split(small), bg))
     like_bg = (cv2.max(cv2.max(r, g), b) <= tolerance).astype(np.uint8)
     # Close 1-2 px breaks in frame lines so a panel's interior does not join the gutters.
@@ -266,30 +315,30 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
     ref = min(sw, sh)
     if min_panel_area is None:
         # 2 % of a page; for strips, of a page-shaped window of the strip.
-        min_panel_area = 0.02 * min(w, h) * min(max(w, h), 1.5 * min(w, h))
+        min_panel_area = MIN_PANEL * min(w, h) * min(max(w, h), 1.5 * min(w, h))
     min_area = min_panel_area * scale * scale
     root_quad = np.array([[0, 0], [sw - 1, 0], [sw - 1, sh - 1], [0, sh - 1]], float)
     seen = see_through(small, ink, like_bg)
-    tree = build_tree(seen, root_quad, min_mass=max(4, int(min_area * 0.05)), min_gutter=max(1.0, ref * 0.004),
-                      wide=ref * 0.03, min_area=min_area, hidden=ink & (seen == 0))
+    tree = build_tree(seen, root_quad, min_mass=max(4, int(min_area * 0.05)), min_gutter=max(1.0, ref * MIN_GUTTER),
+                      wide=ref * WIDE_GUTTER, min_area=min_area, hidden=ink & (seen == 0))
 
     leaves: list[tuple[Node, int]] = []
     _leaves(tree, rtl, 0, leaves, [0])
     found = []  # (band, quad, solid, text_like, bridged)
     for node, band in leaves:
-        content = tighten(ink, node.quad, 0.01)
+        content = tighten(ink, node.quad, CONTENT_INK)
         if content is None or cv2.contourArea(content.astype(np.float32)) < min_area:
             continue
         x0, y0, x1, y1 = quad_bounds(content, ink.shape)
         inside = np.zeros_like(ink)
         inside[y0:y1, x0:x1] = quad_mask(content, (y1 - y0, x1 - x0), (x0, y0))
-        body = tighten(ink, content, 0.5, restrict=inside)
+        body = tighten(ink, content, BODY_INK, restrict=inside)
         solid = False
         if body is not None:
             bx0, by0, bx1, by1 = quad_bounds(body, ink.shape)
             bmask = quad_mask(body, (by1 - by0, bx1 - bx0), (bx0, by0))
             area = max(1, int(bmask.sum()))
-            solid = (ink[by0:by1, bx0:bx1] & bmask).sum() / area >= 0.75 and area >= min_area
+            solid = (ink[by0:by1, bx0:bx1] & bmask).sum() / area >= SOLID_INK and area >= min_area
         quad = body if solid else content
         found.append((band, quad, solid, _is_text_like(small, quad, ref * ref), node.bridged))
 
@@ -303,7 +352,7 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
     boxes = [[min(p[0] for p in poly), min(p[1] for p in poly), max(p[0] for p in poly), max(p[1] for p in poly)]
              for poly in polys]
     solid = [f[2] for f in found]
-    _implied_frames(boxes, solid, _usual_gutter(boxes, solid, 0.012 * min(w, h)))
+    _implied_frames(boxes, solid, _usual_gutter(boxes, solid, DEFAULT_GUTTER * min(w, h)))
     result: list[PanelShape] = []
     dark = None
     for (band, quad, is_solid, _, bridged), poly, box in zip(found, polys, boxes):
@@ -313,13 +362,40 @@ def segment(image, direction: str = "auto", *, min_panel_area: float | None = No
             if any(_overlap(box, r.bbox) > 0.5 for r in result):
                 continue
             poly = [(box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3])]
-        confidence = (0.9 if is_solid else 0.55) * (1.0 - 0.5 * bridged)
+        confidence = _confidence(quad, ink, like_bg) * (1.0 - 0.5 * bridged)
         result.append(PanelShape(polygon=poly, bbox=bbox_of(poly), confidence=confidence))
         if is_solid:  # insets are drawn inside framed panels, and read after them
             if dark is None:
                 dark = dark_lines(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), scale, (sw, sh))
             result.extend(_insets(small, dark, like_bg, quad, min_area, scale, (w, h), rtl))
     return result
+
+
+#: Width (working-scale px) of the rings just inside and just outside a panel's outline that
+#: ``_confidence`` inspects: about a frame line's width at the 640 px working size.
+EDGE_RING = 2
+
+
+def _confidence(quad: np.ndarray, ink: np.ndarray, gutter: np.ndarray) -> float:
+    """How plainly the page shows this panel, from two pieces of evidence, averaged:
+
+    - gutter: the share of a thin ring just outside the outline that is gutter (``gutter``
+      mask; beyond the page edge counts as gutter) — a panel cut out of busy art scores low;
+    - border: the share of a thin ring just inside the outline that is ink — a drawn frame
+      scores high, a frameless panel (implied frame) or a cut through art scores low.
+    """
+    r = EDGE_RING
+    h, w = ink.shape
+    mask = np.zeros((h + 2 * r, w + 2 * r), np.uint8)
+    cv2.fillPoly(mask, [np.round(np.asarray(quad, float) + r).astype(np.int32)], 1)
+    kernel = np.ones((2 * r + 1, 2 * r + 1), np.uint8)
+    outer = (cv2.dilate(mask, kernel) - mask).astype(bool)
+    inner = (mask - cv2.erode(mask, kernel)).astype(bool)
+    if not outer.any() or not inner.any():
+        return 0.0
+    out_gutter = np.pad(gutter.astype(bool), r, constant_values=True)[outer].mean()
+    in_ink = np.pad(ink.astype(bool), r, constant_values=False)[inner].mean()
+    return round(float(0.5 * out_gutter + 0.5 * in_ink), 3)
 
 
 def _insets(small: np.ndarray, dark: np.ndarray, paper: np.ndarray, quad: np.ndarray, min_area: float, scale: float,
@@ -335,7 +411,7 @@ def _insets(small: np.ndarray, dark: np.ndarray, paper: np.ndarray, quad: np.nda
         inset = np.array([[rx0, ry0], [rx1, ry0], [rx1, ry1], [rx0, ry1]], float) + (x0, y0)
         if not _is_text_like(small, inset, ref * ref):
             poly = _to_page(inset, scale, *size)
-            shapes.append(PanelShape(polygon=poly, bbox=bbox_of(poly), confidence=0.6))
+            shapes.append(PanelShape(polygon=poly, bbox=bbox_of(poly), confidence=_confidence(inset, dark, paper)))
     return shapes
 
 

@@ -53,30 +53,34 @@ def guess_lang(text: str) -> str:
 _HALF_TO_FULL = str.maketrans({",": "，", ".": "。", "?": "？", "!": "！", ":": "：", ";": "；"})
 
 
-def cjk_punctuation(text: str) -> str:
-    """Full-width punctuation in Chinese text (recognisers often emit ASCII ',' '.' after CJK glyphs)."""
+def cjk_punctuation(text: str, marks: dict[str, str] | None = None) -> str:
+    """Full-width punctuation in Chinese text (recognisers emit ASCII ',' '.' after CJK glyphs).
+
+    ``marks`` are an engine's known misreadings of small CJK marks (``OcrEngine.misread_marks``):
+    such a character right after a CJK glyph is put back as the mark. Nothing else is rewritten.
+    """
+    marks = marks or {}
     out = []
     for i, ch in enumerate(text):
         prev = text[i - 1] if i else ""
         if ch in ",.?!:;" and prev and is_cjk(prev) and not (i + 1 < len(text) and text[i + 1].isdigit()):
             ch = ch.translate(_HALF_TO_FULL)
-        elif ch in "°º" and prev and is_cjk(prev):  # a small full stop read as a degree sign
-            ch = "。"
-        elif ch in "’'‘`" and prev and is_cjk(prev) and i + 1 < len(text) and is_cjk(text[i + 1]):
-            ch = "，"  # a comma in a vertical column, read after rotation as an apostrophe
+        elif ch in marks and prev and is_cjk(prev):
+            ch = marks[ch]
         out.append(ch)
     return "".join(out)
 
 
-def join_lines(texts: list[str]) -> str:
+def join_lines(texts: list[str], stops: frozenset[str] = frozenset(), marks: dict[str, str] | None = None) -> str:
     """Join lines as printed: no separator around CJK (truth convention), one space between Latin lines.
 
-    In Chinese text a lone small-circle line (a full stop cut off a column, read as 'o' or '0')
-    is the ideographic full stop.
+    ``stops`` are what the engine is known to read a lone full stop as when it detects it as
+    a line of its own (cut off the foot of a column): in Chinese text such a line is '。'.
+    ``marks`` go to ``cjk_punctuation``. Both come from the engine (``OcrEngine``).
     """
     cjk = sum(is_cjk(c) for t in texts for c in t) > sum(c.isascii() and c.isalpha() for t in texts for c in t)
     if cjk:
-        texts = ["。" if t.strip() in ("o", "O", "0", "°", "º") else t for t in texts]
+        texts = ["。" if t.strip() in stops else t for t in texts]
     out = ""
     for t in (t.strip() for t in texts):
         if not t:
@@ -84,15 +88,15 @@ def join_lines(texts: list[str]) -> str:
         if out and not is_cjk(out[-1]) and not is_cjk(t[0]):
             out += " "
         out += t
-    return cjk_punctuation(out) if cjk else out
+    return cjk_punctuation(out, marks) if cjk else out
 
 
 def _orientation(line: TextLine) -> bool | None:
     """True for a vertical column, False for a horizontal line, None for a square (one glyph)."""
     _, _, w, h = line.bbox
-    if h >= 1.3 * w:
+    if h >= ELONGATED * w:
         return True
-    if w >= 1.3 * h:
+    if w >= ELONGATED * h:
         return False
     return None
 
@@ -125,6 +129,132 @@ def order_lines(lines: list[TextLine], vertical: bool | None = None) -> tuple[li
     return ordered, bool(vertical)
 
 
+#: Gutters between lines are wider than gaps between glyphs of a line: the axis whose
+#: full-length ink gaps are this much wider (median) is the axis the lines are stacked on.
+GUTTER_RATIO = 1.25
+#: ... and when they are this much wider, the ink alone overrules the detector's lines.
+GRID_CERTAIN = 2.5
+
+
+def _gaps(profile: np.ndarray) -> list[int]:
+    """Lengths of the empty runs strictly inside the inked span of a 0/1 profile."""
+    idx = np.flatnonzero(profile)
+    if len(idx) < 2:
+        return []
+    inside = profile[idx[0]:idx[-1] + 1]
+    edges = np.flatnonzero(np.diff(np.concatenate([[1], inside, [1]]).astype(np.int8)))
+    return [int(b - a) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def grid_orientation(rgb: np.ndarray, boxes: list[BBox], ratio: float = GUTTER_RATIO) -> bool | None:
+    """Orientation of a block of CJK text from its ink: True vertical, False horizontal, None unknown.
+
+    CJK glyphs are set on a grid, so a block has full-height empty gaps between columns and
+    full-width gaps between rows. The gaps that separate *lines* (or columns) are wider than
+    those between glyphs of one line, so whichever axis has the wider gaps is the axis the
+    lines are stacked along. Otsu's split inside the boxes is the ink, so text on busy art
+    often gives no answer (None). Only ink inside the detector's ``boxes`` counts (not balloon
+    outlines or art around them); the boxes themselves may be wrong, e.g. on widely spaced
+    vertical text they often cover one glyph of each column as a short horizontal "line".
+    """
+    x0, y0, w, h = union_box(boxes)
+    crop = rgb[y0:y0 + h, x0:x0 + w]
+    gray = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
+    inside = np.zeros(gray.shape, bool)
+    for bx, by, bw, bh in boxes:
+        inside[by - y0:by - y0 + bh, bx - x0:bx - x0 + bw] = True
+    values = gray[inside]
+    if values.size == 0 or int(values.max()) - int(values.min()) < 48:
+        return None
+    t, _ = cv2.threshold(values.reshape(-1, 1), 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    dark = gray <= t
+    ink = (dark if dark[inside].mean() < 0.5 else ~dark) & inside
+    col_gaps = _gaps(ink.any(axis=0).astype(np.uint8))
+    row_gaps = _gaps(ink.any(axis=1).astype(np.uint8))
+    c = float(np.median(col_gaps)) if col_gaps else 0.0
+    r = float(np.median(row_gaps)) if row_gaps else 0.0
+    if c > ratio * r and c >= 2:
+        return True
+    if r > ratio * c and r >= 2:
+        return False
+    return None
+
+
+def cut_across(rgb: np.ndarray, lines: list[TextLine], vertical: bool, clean: bool) -> bool:
+    """True when the detector's "lines" of a CJK block run across its real lines.
+
+    On widely spaced vertical lettering the detector returns one short row per glyph level
+    (a glyph of each column), and on a two-line horizontal balloon it may return one short
+    column per glyph position. Either is plain when the ink's gutters run across the lines
+    by a wide margin (``GRID_CERTAIN``). Rows cut across columns also show in the geometry:
+    more rows than glyphs in the longest, stacked into a tall block (a horizontal balloon
+    is rarely that narrow) and, inside a balloon (``clean``), ink that does not confirm the
+    rows. The same geometry for columns is ordinary manga lettering, so it needs the ink.
+    """
+    texts = [ln.text.strip() for ln in lines]
+    if len(lines) < 2 or not all(texts) or not all(is_cjk(t[0]) or is_cjk(t[-1]) for t in texts):
+        return False
+    ink = grid_orientation(rgb, [ln.bbox for ln in lines], GRID_CERTAIN)
+    if ink is not None and ink is not vertical:
+        return True  # the ink's gutters plainly run the other way (e.g. brush columns on paper)
+    if vertical or len(lines) <= max(len(t) for t in texts):
+        return False  # many short columns side by side are common (manga): only the ink can say
+    x, y, w, h = union_box([ln.bbox for ln in lines])
+    if h < ELONGATED * w:
+        return False
+    # on a clean balloon the ink gaps are reliable and may veto; on art they are not
+    return not clean or grid_orientation(rgb, [ln.bbox for ln in lines]) is not vertical
+
+
+#: A block counts as elongated along an axis when it is this many times longer than wide.
+ELONGATED = 1.3
+
+
+def glyph_text(lines: list[TextLine], vertical: bool) -> str:
+    """Re-read CJK lines glyph by glyph in the block's true orientation.
+
+    CJK glyphs have one pitch, so glyph i of an n-glyph line sits at the i-th nth of its box.
+    Placing every glyph so and regrouping them into columns (right to left, each top to
+    bottom) or rows (top to bottom, each left to right) undoes a detector that cut the block
+    across its lines.
+    """
+    cells: list[tuple[float, float, str]] = []
+    pitch = []
+    for ln in lines:
+        x, y, w, h = ln.bbox
+        t = ln.text.strip()
+        if not t:
+            continue
+        n = len(t)
+        along_x = w >= h
+        pitch.append((w if along_x else h) / n)
+        for i, ch in enumerate(t):
+            f = (i + 0.5) / n
+            cells.append((x + f * w, y + h / 2, ch) if along_x else (x + w / 2, y + f * h, ch))
+    if not cells:
+        return ""
+    step = 0.5 * float(np.median(pitch))
+    cross = 0 if vertical else 1  # the coordinate that tells the lines apart
+    bands: list[list[tuple[float, float, str]]] = []
+    for cell in sorted(cells, key=lambda c: c[cross]):
+        if bands and cell[cross] - np.mean([c[cross] for c in bands[-1]]) <= step:
+            bands[-1].append(cell)
+        else:
+            bands.append([cell])
+    if vertical:
+        bands.reverse()
+    return "".join(c[2] for band in bands for c in sorted(band, key=lambda c: c[1 - cross]))
+
+
+#: Lines of one balloon have about the same thickness (glyph size): at most this ratio.
+SAME_SIZE = 1.8
+#: Lines of one balloon are stacked less than this many glyphs apart (leading, column gaps);
+#: neighbouring balloons are further apart because of their margins and outlines.
+LINE_GAP = 0.9
+#: Two lines' bodies are one balloon when their boxes overlap at least this much (IoU).
+SAME_BODY_IOU = 0.5
+
+
 def _single_glyph(line: TextLine) -> bool:
     """A one-glyph detection (often punctuation cut off a column) has no reliable size or orientation."""
     return len(line.text.strip()) == 1 or (not line.text and _orientation(line) is None)
@@ -154,7 +284,7 @@ def group_lines(lines: list[TextLine], bodies: list | None = None) -> list[list[
             # a one-glyph detection may be a punctuation mark: small, but of the same balloon
             small_single = (_single_glyph(lines[i]) and max(a[2], a[3]) <= 1.2 * tb) or \
                 (_single_glyph(lines[j]) and max(b[2], b[3]) <= 1.2 * ta)
-            if max(ta, tb) > 1.8 * min(ta, tb) and not small_single:
+            if max(ta, tb) > SAME_SIZE * min(ta, tb) and not small_single:
                 continue
             if bodies and not _same_body(a, bodies[i], b, bodies[j]):
                 continue
@@ -167,9 +297,9 @@ def group_lines(lines: list[TextLine], bodies: list | None = None) -> list[list[
             dy = max(a[1], b[1]) - min(a[1] + a[3], b[1] + b[3])
             vertical = orient[i] or orient[j]
             if vertical:
-                ok = (dy < 0 and dx <= 0.9 * s) or (dx < 0 and dy <= 0.9 * s)
+                ok = (dy < 0 and dx <= LINE_GAP * s) or (dx < 0 and dy <= LINE_GAP * s)
             else:
-                ok = (dx < 0 and dy <= 0.9 * s) or (dy < 0 and dx <= 0.9 * s)
+                ok = (dx < 0 and dy <= LINE_GAP * s) or (dy < 0 and dx <= LINE_GAP * s)
             if ok:
                 parent[find(i)] = find(j)
     groups: dict[int, list[TextLine]] = {}
@@ -197,7 +327,7 @@ def _centre_in(box: BBox, body) -> bool:
 def _same_body(a: BBox, body_a, b: BBox, body_b) -> bool:
     """False when the two lines provably sit in different balloons (or one inside, one outside)."""
     if body_a is not None and body_b is not None:
-        return box_iou(body_a.bbox, body_b.bbox) >= 0.5
+        return box_iou(body_a.bbox, body_b.bbox) >= SAME_BODY_IOU
     if body_a is not None:
         return _centre_in(b, body_a)
     if body_b is not None:
@@ -234,6 +364,11 @@ class Body:
     kind: str  # speech | thought | caption
 
 
+#: Grey levels (any channel) a pixel may differ from the text's background and still be
+#: balloon fill: paper grain, JPEG noise and screentone, not outlines or art.
+FILL_TOLERANCE = 40
+
+
 def find_body(rgb: np.ndarray, text_boxes: list[BBox]) -> Body | None:
     """The closed region of the text's background colour around ``text_boxes``, or None for free text."""
     H, W = rgb.shape[:2]
@@ -247,11 +382,13 @@ def find_body(rgb: np.ndarray, text_boxes: list[BBox]) -> Body | None:
     if inner.size == 0:
         return None
     fill = np.median(inner, axis=0).astype(np.int16)
-    mask = (np.abs(win - fill).max(axis=2) <= 40).astype(np.uint8)
+    mask = (np.abs(win - fill).max(axis=2) <= FILL_TOLERANCE).astype(np.uint8)
     for bx, by, bw, bh in text_boxes:  # the glyphs themselves belong to the body
         sx, sy = int(bw * 0.15), int(bh * 0.15)
         mask[max(0, by - y0 + sy):max(0, by - y0 + bh - sy), max(0, bx - x0 + sx):max(0, bx - x0 + bw - sx)] = 1
-    n, labels = cv2.connectedComponents(mask, connectivity=4)
+    # a one-pixel erosion closes the 1-2 px breaks of thin, anti-aliased outlines (the fill
+    # would leak out through them); the component is grown back afterwards
+    n, labels = cv2.connectedComponents(cv2.erode(mask, np.ones((3, 3), np.uint8)), connectivity=4)
     cx, cy = ux + uw // 2 - x0, uy + uh // 2 - y0
     label = labels[min(cy, labels.shape[0] - 1), min(cx, labels.shape[1] - 1)]
     if label == 0:
@@ -259,10 +396,12 @@ def find_body(rgb: np.ndarray, text_boxes: list[BBox]) -> Body | None:
     comp = labels == label
     if comp[0].any() or comp[-1].any() or comp[:, 0].any() or comp[:, -1].any():
         return None  # leaks out of the window: text on art or page background
-    comp = comp.astype(np.uint8)
+    comp = cv2.dilate(comp.astype(np.uint8), np.ones((3, 3), np.uint8)) & mask
     contours, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     filled = np.zeros_like(comp)
     cv2.drawContours(filled, contours, -1, 1, thickness=-1)
+    if _holds_art(filled, comp, text_boxes, (x0, y0), g):
+        return None  # a flat-coloured panel or sky with figures in it, not a balloon
     bx, by, bw, bh = cv2.boundingRect(filled)
     # An opening removes the tail, which is narrower than the body. The shape only matters
     # at a coarse scale, so open a copy about 48 px across (a big kernel at full size is slow).
@@ -287,12 +426,41 @@ def find_body(rgb: np.ndarray, text_boxes: list[BBox]) -> Body | None:
     return Body(poly, (rx + x0, ry + y0, rw, rh), kind)
 
 
+#: A balloon's interior is empty apart from text: holes in the region (art drawn on the same
+#: flat colour) larger than any glyph (``ART_SIDE`` glyphs across) and covering more than
+#: ``ART_HOLES`` of it mean the region is a panel or a patch of sky around free lettering,
+#: not a balloon. Glyphs, even of other lines the caller did not pass, are smaller holes.
+ART_HOLES = 0.04
+ART_SIDE = 2.5
+
+
+def _holds_art(filled: np.ndarray, comp: np.ndarray, text_boxes: list[BBox], origin: tuple[int, int],
+               glyph: float) -> bool:
+    holes = (filled.astype(bool) & ~comp.astype(bool)).astype(np.uint8)
+    pad = int(0.6 * glyph) + 1  # glyph parts and punctuation poke out of the detector's boxes
+    for bx, by, bw, bh in text_boxes:
+        x, y = bx - origin[0], by - origin[1]
+        holes[max(0, y - pad):max(0, y + bh + pad), max(0, x - pad):max(0, x + bw + pad)] = 0
+    n, _, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=8)
+    big = sum(int(a) for _, _, w, h, a in stats[1:] if max(w, h) > ART_SIDE * glyph)
+    return big > ART_HOLES * max(1, int(filled.sum()))
+
+
+#: A caption box fills this much of its bounding box (a speech ellipse fills about 0.785).
+CAPTION_FILL = 0.93
+#: A tail makes the raw region's box this much larger than the body's.
+TAIL_GROWTH = 1.08
+#: A thought cloud's outline has at least CLOUD_DENTS dents deeper than CLOUD_DENT of its size.
+CLOUD_DENT = 0.03
+CLOUD_DENTS = 5
+
+
 def _body_kind(contour: np.ndarray, filled: np.ndarray, raw_box: BBox, body_box: BBox) -> str:
     """Caption: a near-rectangle with no tail. Thought: a scalloped cloud outline. Otherwise speech."""
     rx, ry, rw, rh = body_box
     area = cv2.contourArea(contour)
-    has_tail = (raw_box[2] * raw_box[3]) > 1.08 * rw * rh
-    if area > 0.93 * rw * rh and not has_tail:
+    has_tail = (raw_box[2] * raw_box[3]) > TAIL_GROWTH * rw * rh
+    if area > CAPTION_FILL * rw * rh and not has_tail:
         return "caption"
     raw, _ = cv2.findContours(filled, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     c = max(raw, key=cv2.contourArea)
@@ -303,8 +471,8 @@ def _body_kind(contour: np.ndarray, filled: np.ndarray, raw_box: BBox, body_box:
         except cv2.error:
             defects = None
         if defects is not None:
-            deep = int((defects.reshape(-1, 4)[:, 3] / 256.0 > 0.03 * min(rw, rh)).sum())
-            if deep >= 5:
+            deep = int((defects.reshape(-1, 4)[:, 3] / 256.0 > CLOUD_DENT * min(rw, rh)).sum())
+            if deep >= CLOUD_DENTS:
                 return "thought"
     return "speech"
 
@@ -373,6 +541,12 @@ def ink_layout(crop: np.ndarray) -> tuple[bool, float]:
     return v_vote > h_vote, glyph
 
 
+#: Balloon fill is at least this bright (inverted: this dark) on the 0-255 grey scale.
+BALLOON_WHITE = 225
+#: A balloon's interior is this share of ink (text): less is an empty shape, more is art.
+BALLOON_INK = (0.02, 0.45)
+
+
 def find_balloons(rgb: np.ndarray) -> list[TextLine]:
     """OpenCV balloon finder: closed bright (or, inverted, dark) blobs that hold glyph-like ink.
 
@@ -384,7 +558,7 @@ def find_balloons(rgb: np.ndarray) -> list[TextLine]:
     out: list[tuple[BBox, TextLine]] = []
     for inverted in (False, True):
         g = 255 - gray if inverted else gray
-        bright = (g >= 225).astype(np.uint8)
+        bright = (g >= BALLOON_WHITE).astype(np.uint8)
         contours, hierarchy = cv2.findContours(bright, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
         for c, (_, _, _, parent) in zip(contours, hierarchy[0] if hierarchy is not None else []):
             if parent != -1:
@@ -401,7 +575,7 @@ def find_balloons(rgb: np.ndarray) -> list[TextLine]:
             body = cv2.erode(body, np.ones((2 * m + 1, 2 * m + 1), np.uint8))
             ink = (body == 1) & (bright[y:y + h, x:x + w] == 0)
             frac = ink.sum() / max(1, body.sum())
-            if not 0.02 <= frac <= 0.45:
+            if not BALLOON_INK[0] <= frac <= BALLOON_INK[1]:
                 continue
             n, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
             glyphs = [s for s in stats[1:] if s[4] >= 4 and max(s[2], s[3]) < 0.5 * min(w, h)]
@@ -434,7 +608,6 @@ def column_end_marks(rgb: np.ndarray, columns: list[TextLine], body_box: BBox | 
     right below a column (a fifth to a half of the column width, within one glyph) is such a
     mark: a full stop after the balloon's last column, a comma elsewhere.
     """
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     out = []
     for k, col in enumerate(columns):
         x, y, w, h = col.bbox
@@ -452,7 +625,8 @@ def column_end_marks(rgb: np.ndarray, columns: list[TextLine], body_box: BBox | 
         if any(continues(o) for o in columns):
             out.append(col)  # the column continues in another detection: no mark here
             continue
-        win = gray[y0:max(y0, y1), max(0, x):x + w]
+        part = rgb[y0:max(y0, y1), max(0, x):x + w]
+        win = cv2.cvtColor(np.ascontiguousarray(part), cv2.COLOR_RGB2GRAY) if part.size else part[..., 0]
         if win.size == 0 or win.shape[0] < w or int(win.max()) - int(win.min()) < 64:
             out.append(col)
             continue

@@ -27,7 +27,7 @@ from annotator.vision.ocr.tesseract import TesseractEngine
 ENGINES: dict[str, type[OcrEngine]] = {"rapidocr": RapidEngine, "tesseract": TesseractEngine}
 
 #: Bump when the page pipeline (grouping, ordering, body finding) changes results.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 
 
 def get_engine(name: str | OcrEngine | None = None, **options) -> OcrEngine:
@@ -82,7 +82,7 @@ def engine_fingerprint(engine: str | OcrEngine | None, settings: dict | None = N
 
 
 __all__ = [
-    "ENGINES", "PIPELINE_VERSION", "EngineUnavailable", "OcrCancelled", "OcrEngine", "OcrError", "OcrTimeout", "Recognition",
-    "TextLine", "RapidEngine", "TesseractEngine", "available_engines", "describe_engines", "engine_fingerprint",
-    "get_engine",
+    "ENGINES", "PIPELINE_VERSION", "EngineUnavailable", "OcrCancelled", "OcrEngine", "OcrError", "OcrTimeout",
+    "Recognition", "TextLine", "RapidEngine", "TesseractEngine", "available_engines", "describe_engines",
+    "engine_fingerprint", "get_engine",
 ]

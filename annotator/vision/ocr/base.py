@@ -35,7 +35,8 @@ class OcrTimeout(OcrError):
 
 
 class OcrCancelled(Exception):
-    """Raised by a caller's ``progress`` callback to stop reading a page between two steps.
+    """Reading a page was stopped between two steps: the caller's ``should_stop()`` said so, or
+    its ``progress`` callback raised this.
 
     Not an ``OcrError``: nothing failed, and batch code must not report it as a page error.
     """
@@ -61,6 +62,11 @@ class OcrEngine(ABC):
     name: str = ""
     #: Languages the engine can read, as the project's codes ("zh", "en").
     languages: tuple[str, ...] = ()
+    #: What this engine reads a lone ideographic full stop as (a line of its own, cut off a
+    #: column); only these are turned back into '。', and only in Chinese text.
+    misread_stops: frozenset[str] = frozenset()
+    #: Characters this engine emits for small CJK marks right after a CJK glyph, and the mark.
+    misread_marks: dict[str, str] = {}
 
     @property
     @abstractmethod
@@ -82,10 +88,12 @@ class OcrEngine(ABC):
     def recognize(self, crop: np.ndarray, lang: str = "auto", vertical: bool | None = None) -> Recognition:
         """Read one balloon/caption crop (HxWx3 uint8 RGB). ``vertical=None``: decide from the ink."""
 
-    def find_lines(self, page: np.ndarray, progress: Progress | None = None) -> list[TextLine] | None:
+    def find_lines(self, page: np.ndarray, should_stop=None, progress=None) -> list[TextLine] | None:
         """Detect (and, if the engine can, read) text lines on a whole page; ``None`` if it has no detector.
 
-        ``progress`` is called after each tile of a tiled detector (see :data:`Progress`)."""
+        Engines that work in tiles ask ``should_stop()`` between tiles (True: raise
+        ``OcrCancelled``) and report ``progress(done, total, unit)`` (see :data:`Progress`).
+        """
         return None
 
     def settings(self) -> dict:

@@ -78,6 +78,8 @@ def installed_languages() -> set[str]:
 class TesseractEngine(OcrEngine):
     name = "tesseract"
     languages = ("zh", "en")
+    # measured (tests/vision/test_misreads.py): chi_sim reads a lone '。' as a capital O and a circle
+    misread_stops = frozenset({"O〇", "〇", "O"})
 
     def __init__(self, timeout: float = 30.0, detector: str = "auto"):
         if detector not in ("auto", "rapidocr", "opencv"):
@@ -117,12 +119,12 @@ class TesseractEngine(OcrEngine):
 
         return "rapidocr" if RapidEngine().available() else "opencv"
 
-    def find_lines(self, page: np.ndarray, progress=None) -> list[TextLine]:
+    def find_lines(self, page: np.ndarray, should_stop=None, progress=None) -> list[TextLine]:
         """Boxes only: Tesseract cannot find balloons on a comic page, so a detector does it."""
         if self._detector_name() == "rapidocr":
             from annotator.vision.ocr.rapid import RapidEngine
 
-            return RapidEngine().find_lines(page, read=False, progress=progress)
+            return RapidEngine().find_lines(page, read=False, should_stop=should_stop, progress=progress)
         return find_balloons(page)
 
     def recognize(self, crop: np.ndarray, lang: str = "auto", vertical: bool | None = None) -> Recognition:
@@ -176,7 +178,9 @@ class TesseractEngine(OcrEngine):
             y1 = max(data["top"][i] + data["height"][i] for i in idx)
             boxes.append((int(x0 / scale) + ox, int(y0 / scale) + oy, max(1, int((x1 - x0) / scale)),
                           max(1, int((y1 - y0) / scale))))
-        text = join_lines(texts) if code == "eng" else cjk_punctuation("".join(t.replace(" ", "") for t in texts))
+        stops = self.misread_stops
+        text = join_lines(texts) if code == "eng" else cjk_punctuation(
+            "".join("。" if t.strip() in stops else t.replace(" ", "") for t in texts), self.misread_marks)
         return Recognition(text, float(np.mean(confs)) / 100.0 if confs else 0.0, boxes)
 
 
