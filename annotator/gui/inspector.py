@@ -39,6 +39,8 @@ class CommitEdit(QPlainTextEdit):
         self.setFixedHeight(height)
 
     def set_value(self, text: str) -> None:
+        if self.hasFocus() and self.document().isModified():
+            return  # the user is typing: a refresh (e.g. another coder's edit) must not wipe it
         self.setPlainText(text)
         self.document().setModified(False)
 

@@ -21,6 +21,7 @@ from annotator.gui.canvas.view import PageView
 from annotator.gui.context import AppContext
 from annotator.gui.editor import PageEditor
 from annotator.gui.library_dock import LibraryDock
+from annotator.gui.live import LiveUpdates
 from annotator.gui.search_dock import SearchDock
 from annotator.gui.status import JobStatusBar
 
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.view.editRequested.connect(self.inspector.edit_text)
         self.actions: dict[str, QAction] = {}
         self._build_menus()
+        self.live = LiveUpdates(ctx, self)  # other coders' edits show up without reopening
         QWidget.setTabOrder(self.library.tree, self.view)  # Tab from the library goes to the page
         state = ctx.settings.value("window/state")
         if isinstance(state, QByteArray):
@@ -384,6 +386,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         """Every edit is already stored; closing only stops background jobs first."""
         self.ctx.settings.setValue("window/state", self.saveState())
+        self.live.close()
         self.ctx.jobs.shutdown()
         super().closeEvent(event)
         self.closed.emit()

@@ -34,3 +34,4 @@ def test_agreement_dialog_lists_motifs_and_jumps_to_a_disagreement(qtbot, window
     assert window.editor.selected() == [(kind, unit_id)]
     with window.ctx.project.session() as s:
         assert s.get(models.Panel, unit_id).page_id == page_id
+
