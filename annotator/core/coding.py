@@ -81,6 +81,11 @@ def delete_coding(project: Project, coding_id: int) -> dict:
         return snap
 
 
+def coder_names(project: Project) -> dict[int, str]:
+    with project.session() as s:
+        return {c.id: c.name for c in s.exec(select(models.Coder))}
+
+
 def codings_for(project: Project, target: tuple[str, int]) -> list[models.Coding]:
     kind, target_id = target
     with project.session() as s:

@@ -19,7 +19,7 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QStyleFactory
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QStyleFactory
 
 from annotator.core.database import ProjectError
 from annotator.core.project import open_project
@@ -162,6 +162,18 @@ def wait_for_image(window, timeout_ms: int = 20000) -> None:
     QCoreApplication.processEvents()
 
 
+def sign_in(settings: QSettings, parent=None) -> str | None:
+    """The coder's name, asked once and kept in the settings: every edit records who made it."""
+    name = str(settings.value("coder", "") or "").strip()
+    while not name:
+        name, ok = QInputDialog.getText(parent, "Sign in", "Your name as a coder (recorded with every edit you make):")
+        if not ok:
+            return None
+        name = name.strip()
+    settings.setValue("coder", name)
+    return name
+
+
 def run(directory: str | Path | None, db: str | None = None, screenshot: str | Path | None = None,
         settings: QSettings | None = None) -> int:
     from annotator.core import logs
@@ -170,6 +182,9 @@ def run(directory: str | Path | None, db: str | None = None, screenshot: str | P
     app = application()
     settings = settings or QSettings()
     apply_theme(app, str(settings.value("theme", "light")))
+    if screenshot is None and sign_in(settings) is None:
+        print("No coder signed in; nothing was opened (every edit must record its coder).", file=sys.stderr)
+        return 1
     windows = Windows(settings, db)
     candidates = [directory] if directory is not None else [p for p in settings.value("recent", []) or []
                                                             if Path(p).is_dir()][:1]

@@ -88,23 +88,56 @@ class CodingsBox(QWidget):
         self.memo = CommitEdit(height=50)
         self.memo.setPlaceholderText("Memo on the selected coding")
         self.remove = QPushButton("Remove motif")
+        self.coders = QComboBox()  # whose codings to show: a team compares its coders here
+        self.coders.setToolTip("Show every coder's motifs, only yours, one coder's, or only where coders differ")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.coders)
         layout.addWidget(self.list)
         layout.addWidget(self.memo)
         layout.addWidget(self.remove)
         self.list.currentRowChanged.connect(self._current)
         self.memo.committed.connect(self._memo)
         self.remove.clicked.connect(self._remove)
+        self.coders.activated.connect(lambda _i: self.show_target(self.target))
+
+    def _fill_coders(self, names: dict[int, str]) -> None:
+        chosen = self.coders.currentData()
+        self.coders.blockSignals(True)
+        self.coders.clear()
+        for label, data in [("All coders", "all"), ("Only mine", "mine"), ("Where coders differ", "differ")] + [
+                (f"Only {name}", cid) for cid, name in sorted(names.items(), key=lambda kv: kv[1])]:
+            self.coders.addItem(label, data)
+        index = self.coders.findData(chosen if chosen is not None else "all")
+        self.coders.setCurrentIndex(max(0, index))
+        self.coders.blockSignals(False)
+
+    def _shown(self, rows: list) -> list:
+        """The codings the coder filter lets through."""
+        chosen = self.coders.currentData() or "all"
+        if chosen == "all":
+            return rows
+        if chosen == "mine":
+            return [r for r in rows if r.coder_id == self.ctx.coder_id()]
+        if chosen == "differ":  # motifs that not every coder of this target applied
+            everyone = {r.coder_id for r in rows}
+            by_motif: dict[int, set] = {}
+            for r in rows:
+                by_motif.setdefault(r.motif_id, set()).add(r.coder_id)
+            return [r for r in rows if by_motif[r.motif_id] != everyone]
+        return [r for r in rows if r.coder_id == chosen]
 
     def show_target(self, target: tuple[str, int] | None) -> None:
         current = self.list.currentItem().data(Qt.ItemDataRole.UserRole) if self.list.currentItem() else None
         self.target = target
         self.list.clear()
         motifs = {m.id: m for m in coding.motifs(self.ctx.project)}
-        for row in coding.codings_for(self.ctx.project, target) if target else []:
+        names = coding.coder_names(self.ctx.project)
+        self._fill_coders(names)
+        for row in self._shown(coding.codings_for(self.ctx.project, target)) if target else []:
             motif = motifs.get(row.motif_id)
             label = f"{motif.name_zh} {motif.name}".strip() if motif else str(row.motif_id)
+            label += f"  · {names.get(row.coder_id, 'no coder')}"
             item = QListWidgetItem(swatch(motif.colour if motif else "#888"), label)
             item.setToolTip(label)
             item.setData(Qt.ItemDataRole.UserRole, (row.id, row.memo))
