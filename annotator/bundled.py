@@ -13,6 +13,7 @@ from importlib.resources import files
 from pathlib import Path
 
 SOURCE_ROOT = Path(__file__).resolve().parents[1]
+APP_ID = "org.example.ComicPanelAnnotator"  # desktop file, icon and AppStream id (placeholder domain until published)
 
 
 def data_dir(name: str) -> Path:
