@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,22 @@ def page_project(project, corpus):
     assert not report.errors
     project.page_ids = report.page_ids
     return project
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """The coded demo project (segmented, read, tagged by two coders), built once per session."""
+    from annotator.core.seeds import build_demo
+
+    root = tmp_path_factory.mktemp("template") / "demo"
+    project, _ = build_demo(root)
+    project.close()
+    return root
+
+
+@pytest.fixture
+def demo_dir(demo_template, tmp_path):
+    """A private copy of the coded demo project that a test may change."""
+    target = tmp_path / "demo"
+    shutil.copytree(demo_template, target)
+    return target

@@ -7,6 +7,7 @@ diff and adapt it without touching code.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import yaml
 from sqlmodel import select
 
 from annotator.bundled import data_dir
-from annotator.core import models
+from annotator.core import geometry, models
 from annotator.core.importer import EpisodeSpec, ImportReport, import_pages
 from annotator.core.project import Project, init_project
 
@@ -138,4 +139,78 @@ def build_demo(root: str | Path, progress=None, *, analyse: bool = True) -> tupl
         pages = episode_page_ids(project)
         segment_pages(project, pages, progress=progress)
         ocr_pages(project, pages, progress=progress)
+        load_demo_coding(project)
     return project, reports
+
+
+def _match(box, rows, what: str):
+    """The row whose bbox overlaps ``box`` most; the demo is deterministic, so a miss is a bug."""
+    best, score = geometry.best_match(tuple(box), rows)
+    if best is None or score < 0.3:
+        raise SeedError(f"demo coding: no {what} matches {box}")
+    return best
+
+
+def load_demo_coding(project: Project, path: Path | None = None) -> int:
+    """Apply ``seeds/demo/coding.yaml`` (two coders' tags, speakers, corrections, translations).
+
+    Works on a segmented and read demo project; panels and regions are found by their overlap
+    with the truth, so the seed survives small changes in segmentation or OCR. A balloon that
+    OCR missed is added as a hand-drawn region. Returns the number of codings added.
+    """
+    demo_dir = SEEDS_DIR / "demo"
+    data = _read_yaml(path or demo_dir / "coding.yaml")
+    truth = {page["image"]: page for page in json.loads((demo_dir / "truth.json").read_text(encoding="utf-8"))["pages"]}
+    meta = _read_yaml(demo_dir / "episodes.yaml")
+    where = {image: (int(ep["number"]), index) for ep in meta["episodes"] for index, image in enumerate(ep["pages"])}
+    coders = {name: project.coder(name) for name in data.get("coders", [])}
+    added = 0
+    with project.session() as s:
+        motif = {m.name: m.id for m in s.exec(select(models.Motif))}
+        cast = {c.name: c.id for c in s.exec(select(models.Character))}
+        episode_id = {e.number: e.id for e in s.exec(select(models.Episode))}
+
+        def tag(entry: dict, **target) -> None:
+            nonlocal added
+            memos = entry.get("memo") or {}
+            for coder, names in (entry.get("tags") or {}).items():
+                for name in names:
+                    s.add(models.Coding(motif_id=motif[name], coder_id=coders[coder], memo=memos.get(coder, ""), **target))
+                    added += 1
+
+        for number, entry in (data.get("episodes") or {}).items():
+            tag(entry, episode_id=episode_id[int(number)])
+        for image, entry in (data.get("pages") or {}).items():
+            number, index = where[image]
+            page = s.exec(select(models.Page).where(models.Page.episode_id == episode_id[number],
+                                                    models.Page.index == index)).one()
+            panels = s.exec(select(models.Panel).where(models.Panel.page_id == page.id)).all()
+            regions = s.exec(select(models.TextRegion).where(models.TextRegion.page_id == page.id)).all()
+            for number_1, spec in (entry.get("panels") or {}).items():
+                panel = _match(truth[image]["panels"][int(number_1) - 1]["bbox"], panels, f"panel {image}#{number_1}")
+                tag(spec, panel_id=panel.id)
+                first = next(iter(coders.values()), None)
+                for name in spec.get("characters", []):
+                    s.add(models.Appearance(character_id=cast[name], panel_id=panel.id, coder_id=first))
+            for index_0, spec in (entry.get("balloons") or {}).items():
+                balloon = truth[image]["balloons"][int(index_0)]
+                try:
+                    region = _match(balloon["bbox"], regions, f"balloon {image}#{index_0}")
+                except SeedError:
+                    x, y, w, h = balloon["bbox"]
+                    region = models.TextRegion(page_id=page.id, order=len(regions), source="manual",
+                                               polygon=[[x, y], [x + w, y], [x + w, y + h], [x, y + h]],
+                                               x=x, y=y, w=w, h=h, kind=balloon["kind"],
+                                               vertical=balloon["vertical"], lang=balloon["lang"])
+                    s.add(region)
+                    s.flush()
+                    regions.append(region)
+                if spec.get("check"):
+                    region.text = balloon["text"]
+                if spec.get("translation"):
+                    region.translation = spec["translation"]
+                if spec.get("speaker"):
+                    region.speaker_id = cast[spec["speaker"]]
+                s.add(region)
+                tag(spec, text_region_id=region.id)
+    return added

@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory):
-    from annotator.core.seeds import build_demo
-
-    root = tmp_path_factory.mktemp("template") / "demo"
-    project, _ = build_demo(root)
-    project.close()
-    return root
-
-
-@pytest.fixture
-def demo_dir(demo_template, tmp_path):
-    target = tmp_path / "demo"
-    shutil.copytree(demo_template, target)
-    return target
 
 
 @pytest.fixture
