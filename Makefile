@@ -31,13 +31,19 @@ bench: deps
 
 # Installable artifacts (packaging/README.md): wheel + sdist, PyInstaller one-folder app, .deb.
 DIST ?= dist
+BUILD_STAMP := $(VENV)/.build-tool
 PKG_STAMP := $(VENV)/.packaging
 
-$(PKG_STAMP): $(STAMP)
+$(BUILD_STAMP): $(STAMP)
+	$(PY) -m pip install -q 'build>=1.0'
+	touch $(BUILD_STAMP)
+
+$(PKG_STAMP): $(BUILD_STAMP)
+	bash packaging/install-system-deps.sh packaging
 	$(PY) -m pip install -q -e '.[test,postgres,package]'
 	touch $(PKG_STAMP)
 
-wheel: $(PKG_STAMP)
+wheel: $(BUILD_STAMP)
 	rm -f $(DIST)/annotator-*.whl $(DIST)/annotator-*.tar.gz
 	$(PY) -m build --outdir $(DIST) .
 

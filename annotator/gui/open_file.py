@@ -8,6 +8,7 @@ the first imported page is shown when it is done.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Callable
 
@@ -53,7 +54,7 @@ class ImportTargetDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import a comic")
         layout = QVBoxLayout(self)
-        label = QLabel(f"Import <b>{file.name}</b> as a new episode of this project:")
+        label = QLabel(f"Import <b>{html.escape(file.name)}</b> as a new episode of this project:")
         label.setWordWrap(True)
         layout.addWidget(label)
         row = QHBoxLayout()
