@@ -7,7 +7,7 @@ Each area's commands live in their own module and register on the one group in `
 
 from __future__ import annotations
 
-from annotator.cli import analysis, export, project, selftest  # noqa: F401  (registers the commands)
+from annotator.cli import analysis, export, project, search, selftest  # noqa: F401  (registers the commands)
 from annotator.cli.common import cli
 
 
