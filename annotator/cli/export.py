@@ -30,7 +30,7 @@ def export_cmd(directory, fmt, output, number, series, stamp, bom, paper, list_f
     if list_formats:
         rows = [{"name": f.name, "version": f.version, "output": f.output, "carries": f.carries}
                 for f in exporters.formats().values()]
-        emit(rows, as_json, lambda r: [click.echo(f"{x['name']:12} {x['version']:24} {x['carries']}") for x in r])
+        emit(rows, as_json, lambda r: [click.echo(f"{x['name']:15} {x['version']:24} {x['carries']}") for x in r])
         return
     if directory is None or fmt is None or output is None:
         raise click.UsageError("give DIRECTORY, --format and -o PATH (or --list-formats)")
@@ -47,3 +47,17 @@ def export_cmd(directory, fmt, output, number, series, stamp, bom, paper, list_f
             raise click.ClickException(str(exc)) from None
     result = {"format": fmt, "output": str(output), "files": [str(p) for p in written]}
     emit(result, as_json, lambda r: click.echo(f"Wrote {len(r['files'])} file(s) to {r['output']}"))
+
+
+@cli.command("open-archive")
+@click.argument("archive", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@json_option
+@user_errors
+def open_archive_cmd(archive: Path, dest: Path, as_json: bool) -> None:
+    """Unpack a project ARCHIVE (from `export --format archive`) into DEST, verifying every file."""
+    from annotator.core.export.archive import open_archive
+
+    result = open_archive(archive, dest, progress_bar("Unpacking", sys.stderr.isatty()))
+    emit(result, as_json, lambda r: click.echo(f"Opened {r['archive']} as project {r['project']} "
+                                               f"({r['media_files']} media files verified)"))

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.action("import_folder", "Import &folder…", self._import_folder, None, file)
         self.action("episode", "&Episode details…", self.edit_episode, "Ctrl+E", file)
         self.action("characters", "&Characters…", self.show_characters, "Ctrl+Shift+C", file)
+        self.action("export", "E&xport…", self.show_export, "Ctrl+Shift+E", file)
         self.action("settings", "&Settings…", self.edit_settings, QKeySequence.StandardKey.Preferences, file)
         file.addSeparator()
         self.action("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit, file)
@@ -257,6 +258,11 @@ class MainWindow(QMainWindow):
             self.characters = CharactersDialog(self.ctx, self.editor, self)
         self.characters.show()
         self.characters.raise_()
+
+    def show_export(self) -> None:
+        from annotator.gui.export_dialog import ExportDialog
+
+        ExportDialog(self.ctx, self.library.current_episode(), self).exec()
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         rows = [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text().replace("&", ""))

@@ -9,6 +9,8 @@ order, no timestamps unless ``options.stamp``).
 from __future__ import annotations
 
 import importlib
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -52,7 +54,24 @@ class ExportFormat:
 FORMATS: dict[str, ExportFormat] = {}
 
 # Modules that define formats; each calls ``register`` at import. Add yours here.
-_MODULES: list[str] = []
+_MODULES: list[str] = ["summary", "pdf", "tables", "archive"]
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write an export file whole or not at all (temp file, then rename), readable like any new file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def register(fmt: ExportFormat) -> ExportFormat:
