@@ -20,6 +20,7 @@ from markupsafe import Markup
 from sqlmodel import select
 
 from annotator import __version__
+from annotator.bundled import resource
 from annotator.core import models
 from annotator.core.export import ExportError, ExportFormat, Options, Progress, Scope, register, write_file
 from annotator.core.export import comparison
@@ -27,7 +28,7 @@ from annotator.core.export.episode_data import Codebook, Episode, PanelImages, g
 from annotator.core.library import scope_episode_ids
 from annotator.core.project import Project
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "resources" / "templates"
+TEMPLATES = resource("templates")  # resources/ in the source tree, annotator/_data/resources when installed
 
 _MD_SPECIAL = {c: "\\" + c for c in "\\`*_[]{}#+!|~"}
 _MD_SPECIAL.update({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "", "\n": "<br>"})
