@@ -45,8 +45,19 @@ def test_absent_tesseract_gives_a_clear_message_and_rapidocr_reads(monkeypatch, 
     with pytest.raises(EngineUnavailable) as info:
         tess.TesseractEngine().check()
     message = str(info.value)
-    assert "Tesseract is not installed" in message and "TESSERACT_CMD" in message and "RapidOCR" in message
+    assert "no-such-tesseract" in message and "TESSERACT_CMD" in message and "RapidOCR" in message
     assert "\n" not in message
     with pytest.raises(EngineUnavailable):
         get_engine("tesseract")
     assert get_engine(None).name == "rapidocr"
+
+
+def test_absent_everywhere_says_how_to_install(monkeypatch, tmp_path):
+    monkeypatch.delenv("TESSERACT_CMD", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(tess, "_install_locations", lambda: [tmp_path / "Tesseract-OCR" / "tesseract"])
+    with pytest.raises(EngineUnavailable) as info:
+        tess.installed_languages()
+    message = str(info.value)
+    assert "Tesseract is not installed" in message and str(tmp_path / "Tesseract-OCR") in message
+    assert "install" in message and "RapidOCR" in message

@@ -69,6 +69,9 @@ def find_tesseract() -> str | None:
 
 
 def not_found_message() -> str:
+    named = os.environ.get("TESSERACT_CMD")
+    if named:
+        return f"Tesseract not found: TESSERACT_CMD is {named}, which does not exist. RapidOCR reads without it."
     where = ", ".join(str(p.parent) for p in _install_locations())
     how = {"win32": "install it from https://github.com/UB-Mannheim/tesseract/wiki",
            "darwin": "brew install tesseract tesseract-lang"}.get(
