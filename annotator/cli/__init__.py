@@ -7,7 +7,8 @@ Each area's commands live in their own module and register on the one group in `
 
 from __future__ import annotations
 
-from annotator.cli import analysis, export, project, search, selftest  # noqa: F401  (registers the commands)
+from annotator.cli import analysis, compare, export, project, search, selftest  # noqa: F401  (registers the commands)
+from annotator.cli import exchange  # noqa: F401,E402  (import-annotations, issue 18)
 from annotator.cli.common import cli
 
 

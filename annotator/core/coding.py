@@ -27,12 +27,16 @@ def _target_column(kind: str):
 
 def add_coding(project: Project, motif_id: int, target: tuple[str, int], coder_id: int | None = None,
                memo: str = "") -> int:
-    """Tag a target with a motif; tagging twice returns the existing coding."""
+    """Tag a target with a motif; the same coder tagging twice gets the existing coding back.
+
+    Two coders applying one motif to one target keep a coding each: agreement needs both.
+    """
     kind, target_id = target
     column = _target_column(kind)
     with project.session() as s:
         get_row(s, models.Motif, motif_id)
-        existing = s.exec(select(models.Coding).where(models.Coding.motif_id == motif_id, column == target_id)).first()
+        existing = s.exec(select(models.Coding).where(models.Coding.motif_id == motif_id, column == target_id,
+                                                      models.Coding.coder_id == coder_id)).first()
         if existing is not None:
             return existing.id
         coding = models.Coding(motif_id=motif_id, coder_id=coder_id, memo=memo, **{f"{kind}_id": target_id})

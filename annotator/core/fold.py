@@ -14,10 +14,13 @@ from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 # Chinese, Japanese and Korean scripts: searched as substrings (no spaces between words).
-_CJK_RANGES = (
-    (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0x20000, 0x3134F),
-)
+_CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+_CJK = re.compile(f"[{_CJK_CLASS}]")
+_CJK_RUN = re.compile(f"[{_CJK_CLASS}]+")
 _WORD = re.compile(r"[^\W_]+")
+# Control and format characters (NUL, zero-width spaces, direction marks, BOM) are not searched.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                        "\ufeff]")
 
 
 @lru_cache(maxsize=1)
@@ -28,22 +31,16 @@ def _converter():
 
 
 def is_cjk(ch: str) -> bool:
-    code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
+    return _CJK.match(ch) is not None
 
 
 def has_cjk(text: str) -> bool:
-    return any(is_cjk(ch) for ch in text)
+    return _CJK.search(text) is not None
 
 
-def _visible(ch: str) -> bool:
-    """Control and format characters (NUL, zero-width spaces, direction marks) are not searched."""
-    return ch.isspace() or unicodedata.category(ch) not in ("Cc", "Cf")
-
-
+@lru_cache(maxsize=65536)
 def _fold_piece(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return folded if all(_visible(c) for c in folded) else "".join(c for c in folded if _visible(c))
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def fold(text: str | None) -> str:
@@ -54,7 +51,8 @@ def fold(text: str | None) -> str:
     return _SPACE.sub(" ", folded).strip()
 
 
-def fold_map(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=4096)
+def fold_map(text: str) -> tuple[str, tuple[int, ...]]:
     """``fold(text)`` plus, for each folded character, the index of its source character.
 
     Built per character; when per-character folding disagrees with folding the whole text
@@ -80,27 +78,24 @@ def fold_map(text: str) -> tuple[str, list[int]]:
             origin.append(i)
     converted = _converter().convert("".join(chars)) if chars else ""
     if converted == folded and len(origin) == len(folded):
-        return folded, origin
+        return folded, tuple(origin)
     n = max(1, len(folded))
-    return folded, [min(len(text) - 1, int(i * len(text) / n)) for i in range(len(folded))]
+    return folded, tuple(min(len(text) - 1, int(i * len(text) / n)) for i in range(len(folded)))
+
+
+def word_spans(folded: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of each word token: letter and digit runs outside the CJK scripts."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(_CJK.sub(" ", folded))]
 
 
 def words(folded: str) -> list[str]:
-    """Word tokens of folded text: letter and digit runs outside the CJK scripts."""
-    cleaned = "".join(" " if is_cjk(ch) else ch for ch in folded)
-    return _WORD.findall(cleaned)
+    return _WORD.findall(_CJK.sub(" ", folded))
 
 
 def grams(folded: str) -> list[str]:
     """Single CJK characters and adjacent CJK pairs: the index for one- and two-character queries."""
     out: list[str] = []
-    previous = ""
-    for ch in folded:
-        if is_cjk(ch):
-            out.append(ch)
-            if previous:
-                out.append(previous + ch)
-            previous = ch
-        else:
-            previous = ""
+    for run in _CJK_RUN.findall(folded):
+        out.extend(run)
+        out.extend(run[i:i + 2] for i in range(len(run) - 1))
     return out

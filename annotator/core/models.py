@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Optional
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, MetaData, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, ForeignKey, Integer, MetaData, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -280,7 +280,7 @@ class SearchDoc(SQLModel, table=True):
     coding_id: Optional[int] = _fk("coding.id", nullable=True)
     character_id: Optional[int] = _fk("character.id", nullable=True)
     motif_id: Optional[int] = _fk("motif.id", nullable=True)
-    pos: int = Field(default=0, index=True)
+    pos: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, index=True))
     folded: str = ""
 
 

@@ -7,6 +7,7 @@ byte-for-byte for citation, deduplicated, and never renamed under the database's
 from __future__ import annotations
 
 import json
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +34,7 @@ class Project:
         self.root = root
         self.engine = engine
         self.backup = backup
+        self._local = threading.local()  # the session of an open ``transaction()``, per thread
 
     @property
     def media_dir(self) -> Path:
@@ -51,7 +53,14 @@ class Project:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session whose transaction commits on success and rolls back on any error."""
+        """A session whose transaction commits on success and rolls back on any error.
+
+        Inside ``transaction()`` every service call shares that one session instead.
+        """
+        outer = getattr(self._local, "session", None)
+        if outer is not None:
+            yield outer
+            return
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
@@ -59,6 +68,23 @@ class Project:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """Several service calls as one transaction (e.g. a file import): all of them land or none.
+
+        An inner ``transaction()`` joins the outer one.
+        """
+        outer = getattr(self._local, "session", None)
+        if outer is not None:
+            yield outer
+            return
+        with self.session() as s:
+            self._local.session = s
+            try:
+                yield s
+            finally:
+                self._local.session = None
 
     def setting(self, key: str, default: str = "") -> str:
         with self.session() as s:

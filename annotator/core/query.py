@@ -40,6 +40,15 @@ class Term:
     words: tuple[str, ...] = ()
 
 
+    def matches(self, folded: str, folded_words: list[str] | None = None) -> bool:
+        """The term's meaning on one folded text (what the index answers for many at once)."""
+        if self.kind == "sub":
+            return self.folded in folded
+        tokens = words(folded) if folded_words is None else folded_words
+        n = len(self.words)
+        return any(tuple(tokens[i:i + n]) == self.words for i in range(len(tokens) - n + 1))
+
+
 @dataclass(frozen=True)
 class Filter:
     key: str
@@ -59,6 +68,14 @@ class Query:
     @property
     def positive_terms(self) -> list[Term]:
         return [t for g in self.groups for neg, t in g if not neg]
+
+    def matches(self, folded: str) -> bool:
+        """Whether one folded text satisfies the terms (filters are not looked at)."""
+        tokens = words(folded)
+        return all(
+            (not group[0][1].matches(folded, tokens)) if group[0][0]
+            else any(t.matches(folded, tokens) for _, t in group)
+            for group in self.groups)
 
     def filter_values(self, key: str, negated: bool = False) -> list:
         return [f.value for f in self.filters if f.key == key and f.negated == negated]

@@ -33,8 +33,8 @@ FTS_TABLES = ("search_tri", "search_words", "search_grams")
 # ``pos`` packs the reading order into one indexed integer: series id, episode number, page
 # index and region order, (bits, shift) each; values outside their bits wrap (ordering only).
 POS_LAYOUT = (("e.series_id", 11, 52), ("e.number", 16, 36), ('p."index"', 16, 20), ('r."order"', 20, 0))
-POS_SQL = "(" + " + ".join(f"((CASE WHEN {col} IS NULL OR {col} < 0 THEN 0 ELSE {col} END & {(1 << bits) - 1})"
-                           f" << {shift})" for col, bits, shift in POS_LAYOUT) + ")"
+POS_SQL = "(" + " + ".join(f"(CAST(CASE WHEN {col} IS NULL OR {col} < 0 THEN 0 ELSE {col} END & {(1 << bits) - 1}"
+                           f" AS BIGINT) << {shift})" for col, bits, shift in POS_LAYOUT) + ")"
 
 
 def episode_pos_range(series_id: int, first: int, last: int) -> tuple[int, int] | None:

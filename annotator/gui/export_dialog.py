@@ -9,9 +9,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-    QProgressBar, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
 )
 
 from annotator.core import export as exporters
@@ -19,6 +33,8 @@ from annotator.core.library import library
 
 SUFFIX = {"html": ".html", "md": ".md", "pdf": ".pdf", "csv": ".csv", "json": ".json", "codings-csv": "-codings.csv",
           "characters-csv": "-characters.csv", "codebook-csv": "-codebook.csv", "archive": ".zip"}
+SUFFIX.update({"page": "-page", "alto": "-alto", "tei": ".tei.xml", "qdpx": ".qdpx", "qdc": ".qdc",
+               "webanno": "-webanno", "coco": "-coco"})  # exchange formats; "-x" names a folder
 
 
 class ExportDialog(QDialog):
@@ -43,9 +59,17 @@ class ExportDialog(QDialog):
             if current_episode is not None and self.scope.itemData(i)[0] == (current_episode,):
                 self.scope.setCurrentIndex(i)
         self.format = QComboBox()
+        self.carries = {}
         for fmt in exporters.formats().values():
-            self.format.addItem(f"{fmt.name} — {fmt.carries}", fmt.name)
-            self.format.setItemData(self.format.count() - 1, fmt.carries, 3)  # tooltip
+            self.format.addItem(fmt.name, fmt.name)
+            self.format.setItemData(self.format.count() - 1, fmt.carries, Qt.ItemDataRole.ToolTipRole)
+            self.carries[fmt.name] = f"{fmt.carries} ({fmt.version})"
+        self.format.setCurrentIndex(max(0, self.format.findData("html")))
+        self.about = QLabel()
+        self.about.setWordWrap(True)
+        for combo in (self.scope, self.format):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(24)
         self.paper = QComboBox()
         self.paper.addItem("A4", "a4")
         self.paper.addItem("Letter", "letter")
@@ -61,6 +85,7 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("Export", self.scope)
         form.addRow("Format", self.format)
+        form.addRow("", self.about)
         form.addRow("Paper", self.paper)
         form.addRow("", self.bom)
         form.addRow("", self.stamp)
@@ -87,7 +112,7 @@ class ExportDialog(QDialog):
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.preview)
-        splitter.setSizes([420, 680])
+        splitter.setSizes([380, 720])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -111,6 +136,7 @@ class ExportDialog(QDialog):
 
     def _format_changed(self) -> None:
         name = self.format.currentData()
+        self.about.setText(self.carries[name])
         self.paper.setEnabled(name == "pdf")
         self.bom.setEnabled(name.endswith("csv"))
         self.scope.setEnabled(name != "archive")  # an archive always holds the whole project
@@ -121,7 +147,10 @@ class ExportDialog(QDialog):
         self.refresh_preview()
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.output.text())
+        if exporters.formats()[self.format.currentData()].output == "folder":
+            path = QFileDialog.getExistingDirectory(self, "Export into folder", self.output.text())
+        else:
+            path, _ = QFileDialog.getSaveFileName(self, "Export to", self.output.text())
         if path:
             self.output.setText(path)
 

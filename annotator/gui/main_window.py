@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
         self.search.hide()
         self.search.hitChosen.connect(self.open_hit)
         self.characters = None
+        self.comparison = None
         self.history = QDockWidget("Undo history", self)
         self.history.setObjectName("history")
         self.history.setWidget(QUndoView(ctx.undo))
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.action("actual_size", "&Actual size", self.view.actual_size, "Ctrl+1", view)
         self.action("zoom_in", "Zoom &in", lambda: self.view.zoom_by(1.25), QKeySequence.StandardKey.ZoomIn, view)
         self.action("zoom_out", "Zoom &out", lambda: self.view.zoom_by(0.8), QKeySequence.StandardKey.ZoomOut, view)
+        self.action("compare", "&Compare episodes…", self.show_comparison, "Ctrl+Shift+M", view)
         self.docks_menu = view.addMenu("Docks")
         for dock in (self.library, self.inspector, self.codebook, self.history, self.search):
             self.docks_menu.addAction(dock.toggleViewAction())
@@ -258,6 +260,23 @@ class MainWindow(QMainWindow):
             self.characters = CharactersDialog(self.ctx, self.editor, self)
         self.characters.show()
         self.characters.raise_()
+
+    def show_comparison(self) -> None:
+        from annotator.gui.compare_window import ComparisonWindow
+
+        if self.comparison is None:
+            self.comparison = ComparisonWindow(self.ctx, self)
+            self.comparison.openPanelRequested.connect(self.open_panel)
+        self.comparison.show()
+        self.comparison.raise_()
+
+    def open_panel(self, page_id: int, panel_id: int | None) -> None:
+        """Show a page (from the comparison window) with the panel selected."""
+        self.editor.open_page(page_id)
+        if panel_id is not None:
+            self.editor.view.select([("panel", panel_id)])
+        self.raise_()
+        self.activateWindow()
 
     def show_export(self) -> None:
         from annotator.gui.export_dialog import ExportDialog

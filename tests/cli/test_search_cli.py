@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -12,11 +13,19 @@ from annotator.cli import cli
 from annotator.core.project import init_project
 
 
+@pytest.fixture(scope="module")
+def _template(tmp_path_factory):
+    root = tmp_path_factory.mktemp("coded")
+    with init_project(root / "p") as project:
+        ids = build(project, root)
+    return root / "p", ids
+
+
 @pytest.fixture
-def proj(tmp_path):
-    with init_project(tmp_path / "p") as project:
-        project.ids = build(project, tmp_path)
-    return tmp_path / "p", project.ids
+def proj(_template, tmp_path):
+    """A fresh copy of the coded project (built once per module through the services)."""
+    shutil.copytree(_template[0], tmp_path / "p")
+    return tmp_path / "p", _template[1]
 
 
 def run(*args, code=0):

@@ -320,9 +320,16 @@ def _brute_force(project, query: str) -> set[tuple[int, str]]:
     return hits
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(region_texts=texts, translations=texts, parts=queries)
-def test_search_equals_a_brute_force_scan_of_folded_texts(tmp_path_factory, region_texts, translations, parts):
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(region_texts=texts, translations=texts, parts=queries, dense=st.booleans(), limit=st.sampled_from([1, 3, 1000]))
+def test_search_equals_a_brute_force_scan_of_folded_texts(tmp_path_factory, region_texts, translations, parts, dense,
+                                                          limit):
+    """Both query plans (walk in reading order / fetch by id) and every counting path agree
+    with a scan; edits before each example also exercise the index's upkeep."""
+    from unittest import mock
+
+    from annotator.core import search as search_module
+
     project = _property_project(tmp_path_factory)
     for rid, text, translation in zip(project.region_ids, region_texts, translations):
         annotate.update_region(project, rid, text=text, translation=translation)
@@ -333,9 +340,12 @@ def test_search_equals_a_brute_force_scan_of_folded_texts(tmp_path_factory, regi
         with pytest.raises(QueryError):
             search(project, query)
         return
-    result = search(project, query, limit=1000)
-    assert {(h.region_id, h.field) for h in result.hits} == expected
+    with mock.patch.object(search_module, "DENSE", 0 if dense else 10**9):
+        result = search(project, query, limit=limit)
+    reading_order = {rid: i for i, rid in enumerate(project.region_ids)}
     assert result.total == len(expected)
+    ordered = sorted(expected, key=lambda h: (reading_order[h[0]], h[1] != "text"))
+    assert [(h.region_id, h.field) for h in result.hits] == ordered[:limit]
 
 
 _PROPERTY: dict = {}

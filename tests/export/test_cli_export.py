@@ -41,3 +41,13 @@ def test_export_errors_are_one_line(coded, tmp_path):
     listing = runner.invoke(cli, ["export", "--list-formats", "--json"])
     names = {f["name"] for f in json.loads(listing.output)}
     assert {"html", "md", "pdf", "csv", "json", "codings-csv", "characters-csv", "codebook-csv", "archive"} <= names
+
+
+def test_exporters_do_not_load_qt():
+    import subprocess
+    import sys
+
+    code = ("import sys; from annotator.core import export; export.formats(); "
+            "print(any(m.startswith('PySide6') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

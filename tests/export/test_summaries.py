@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from annotator.core import models
 from annotator.core.export import Options, Scope, export
+
 HOSTILE = "<script>alert(1)</script>"
 
 
@@ -185,3 +186,19 @@ def test_summaries_are_byte_identical_across_exports_and_stamp_changes_that(code
     stamped = tmp_path / "stamped.html"
     export(coded, "html", stamped, ids, Options(stamp=True))
     assert stamped.read_bytes() != (tmp_path / "a.html").read_bytes()
+
+
+def test_hostile_links_and_colours_do_not_reach_attributes(coded_copy, tmp_path):
+    from annotator.core import coding
+
+    with coded_copy.session() as s:
+        episode = s.exec(select(models.Episode).order_by(models.Episode.number)).first()
+        episode.source_url = "javascript:alert(1)"
+        s.add(episode)
+        used = s.exec(select(models.Coding.motif_id)).first()
+    coding.update_motif(coded_copy, used, colour="red;background:url(https://tracker.example/x)")
+    out = tmp_path / "ep.html"
+    export(coded_copy, "html", out, Scope((episode.id,)))
+    html = out.read_text(encoding="utf-8")
+    assert 'href="javascript:' not in html and "url(https://tracker" not in html
+    assert "javascript:alert(1)" in Parsed(html).visible  # still shown, as text

@@ -49,7 +49,7 @@ def test_transcript_csv_has_one_row_per_region_in_reading_order(coded, tmp_path)
     # Reading order: episode by episode, page by page, panel by panel, numbered from 1 in each episode.
     keys = [(int(r["episode"]), int(r["page"]), int(r["order"])) for r in rows]
     assert keys == sorted(keys)
-    assert [int(r["order"]) for r in rows if r["episode"] == "1"][0] == 1
+    assert next(int(r["order"]) for r in rows if r["episode"] == "1") == 1
 
 
 def test_bom_for_excel(coded, tmp_path):

@@ -122,18 +122,27 @@ def test_annotation_workflow(qtbot, window, wait_jobs, demo_dir, settings, close
     assert editor.region(region.id).speaker_id == lin
 
     # Tag a panel with the motif on number key 1, then write a memo on that coding.
+    # (The demo is coded: the panel already carries the two demo coders' tags.)
+    seeded = {c.id for c in coding.codings_for(ctx.project, ("panel", first.id))}
     editor.view.select([("panel", first.id)])
     window.actions["tag_1"].trigger()
     step(7)
-    codings = coding.codings_for(ctx.project, ("panel", first.id))
+    codings = [c for c in coding.codings_for(ctx.project, ("panel", first.id)) if c.id not in seeded]
     assert len(codings) == 1 and codings[0].coder_id == ctx.coder_id()
-    memo_box = window.inspector.panel_form.codings.memo
+    assert next(m for m in coding.motifs(ctx.project) if m.id == codings[0].motif_id).shortcut == "1"
+    box = window.inspector.panel_form.codings
+    new_item = next(box.list.item(i) for i in range(box.list.count())
+                    if box.list.item(i).data(Qt.ItemDataRole.UserRole)[0] == codings[0].id)
+    qtbot.mouseClick(box.list.viewport(), Qt.MouseButton.LeftButton, pos=box.list.visualItemRect(new_item).center())
+    assert box.list.currentItem() is new_item
+    memo_box = box.memo
     memo_box.setFocus()
     memo_box.setPlainText("测绘队 as a front")
     memo_box.document().setModified(True)
     memo_box.commit()
     step(8)
-    assert coding.codings_for(ctx.project, ("panel", first.id))[0].memo == "测绘队 as a front"
+    mine = [c for c in coding.codings_for(ctx.project, ("panel", first.id)) if c.id not in seeded]
+    assert [c.memo for c in mine] == ["测绘队 as a front"]
 
     # Undo each step back to where it started, comparing everything a coder sees.
     final = history[-1]

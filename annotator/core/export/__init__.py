@@ -55,6 +55,7 @@ FORMATS: dict[str, ExportFormat] = {}
 
 # Modules that define formats; each calls ``register`` at import. Add yours here.
 _MODULES: list[str] = ["summary", "pdf", "tables", "archive"]
+_MODULES += ["page", "alto", "tei", "refi", "webanno", "coco"]  # exchange formats (issue 18)
 
 
 def write_file(path: Path, data: bytes) -> None:

@@ -21,6 +21,7 @@ import zlib
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
 from annotator import __version__
@@ -206,9 +207,8 @@ def open_archive(archive: str | Path, dest: str | Path, progress: Progress | Non
         (staging / MARKER).write_text(json.dumps({"format": 1, "db": "sqlite"}, indent=2) + "\n", encoding="utf-8")
         (staging / "cache").mkdir(exist_ok=True)
         revision = _check_database(staging)
-        with open_project(staging) as project:
-            with project.session() as s:
-                pages = s.exec(select(models.Page.media_path, models.Page.media_sha256)).all()
+        with open_project(staging) as project, project.session() as s:
+            pages = s.exec(select(models.Page.media_path, models.Page.media_sha256)).all()
         unlisted = [path for path, _sha in pages if path not in manifest["media"]]
         if unlisted:
             raise ArchiveError(f"{archive} is incomplete: the database uses {unlisted[0]}, which it does not hold")
@@ -234,7 +234,7 @@ def _check_database(folder: Path) -> str | None:
     engine = make_engine(f"sqlite:///{folder / DB_NAME}")
     try:
         revision = current_revision(engine)
-    except Exception as exc:  # not a database at all
+    except SQLAlchemyError as exc:  # not a database at all
         raise ArchiveError(f"the archive's database cannot be read: {exc}") from None
     finally:
         engine.dispose()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import io
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
 
 from PIL import Image
 from sqlmodel import select
@@ -192,6 +192,22 @@ class Codebook:
         motif = self.motifs[coding.motif_id]
         return Tag(coding.id, motif.id, self.path(motif.id), motif.name_zh, motif.colour,
                    self.coders.get(coding.coder_id, ""), coding.memo, coding.created_at, coding.updated_at)
+
+
+def grouped(tags: list[Tag]) -> list[dict]:
+    """Tags as a reader wants them: each motif once, with every coder who applied it."""
+    out: dict[int, dict] = {}
+    for tag in tags:
+        entry = out.setdefault(tag.motif_id, {"path": tag.path, "name_zh": tag.name_zh, "colour": tag.colour,
+                                              "coders": []})
+        if tag.coder and tag.coder not in entry["coders"]:
+            entry["coders"].append(tag.coder)
+    return list(out.values())
+
+
+def tags_text(tags: list[Tag]) -> str:
+    """One line of motifs for plain-text layouts: ``Path (Lin, Morgan), Other path (Lin)``."""
+    return ", ".join(g["path"] + (f" ({', '.join(g['coders'])})" if g["coders"] else "") for g in grouped(tags))
 
 
 def _bbox(row) -> tuple[int, int, int, int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import subprocess
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from fpdf import FPDF
@@ -21,7 +21,7 @@ from fpdf.fonts import FontFace
 
 from annotator import __version__
 from annotator.core.export import ExportError, ExportFormat, Options, Progress, Scope, register, write_file
-from annotator.core.export.episode_data import Episode, PanelImages, Region, Tag, panel_boxes
+from annotator.core.export.episode_data import Episode, PanelImages, Region, panel_boxes, tags_text
 from annotator.core.export.summary import context, episode_ids, image_jobs
 from annotator.core.project import Project
 
@@ -49,14 +49,15 @@ def _face_index(path: Path, wanted: str) -> int | None:
     return 0 if TTFont(str(path), lazy=True)["name"].getDebugName(4) == wanted else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def cjk_font() -> tuple[str, int]:
     """File and face index of Noto Sans CJK SC Regular."""
     wanted = "Noto Sans CJK SC"
     names = ["NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Regular.ttf"]
     candidates = [d / n for d in FONT_DIRS for n in names]
     try:
-        found = subprocess.run(["fc-match", "-f", "%{file}", wanted], capture_output=True, text=True, timeout=10)
+        found = subprocess.run(["fc-match", "-f", "%{file}", wanted], capture_output=True, text=True,
+                               timeout=10, check=False)
         if found.returncode == 0 and found.stdout:
             candidates.append(Path(found.stdout.strip()))
     except (OSError, subprocess.SubprocessError):
@@ -126,17 +127,13 @@ class SummaryPDF(FPDF):
         self.ln(2)
 
 
-def _tags(tags: list[Tag]) -> str:
-    return ", ".join(t.path for t in tags)
-
-
 def _region_lines(r: Region) -> list[tuple[str, float, tuple, bool]]:
     who = r.kind.upper() + (f"  {r.speaker}" + (f" {r.speaker_zh}" if r.speaker_zh else "") if r.speaker else "")
     lines = [(who, 7, GREY, False), (r.display_text or " ", 10, INK, False)]
     if r.translation:
         lines.append((r.translation, 8.5, (40, 60, 90), False))
     if r.tags:
-        lines.append(("Motifs: " + _tags(r.tags), 7.5, BLUE, False))
+        lines.append(("Motifs: " + tags_text(r.tags), 7.5, BLUE, False))
     if r.text is not None:
         prov = "corrected" + (f"; OCR read “{r.ocr_text}”" if r.ocr_text else "")
     else:
@@ -164,7 +161,7 @@ class Writer:
         head = f"Panel {page.index + 1}.{panel.order + 1}"
         lines = [(head, 9, INK, True)]
         if panel.tags:
-            lines.append(("Motifs: " + _tags(panel.tags), 7.5, BLUE, False))
+            lines.append(("Motifs: " + tags_text(panel.tags), 7.5, BLUE, False))
         if panel.characters:
             lines.append(("Characters: " + ", ".join(panel.characters), 7.5, GREY, False))
         if panel.memo:
@@ -229,7 +226,7 @@ class Writer:
                 ("Account", ep.publisher or "–"), ("Coders", ", ".join(ep.coders) or "–"),
                 ("Last edited", ep.last_edited.strftime("%Y-%m-%d %H:%M UTC") if ep.last_edited else "–")]
         if ep.tags:
-            meta.append(("Episode motifs", _tags(ep.tags)))
+            meta.append(("Episode motifs", tags_text(ep.tags)))
         for key, value in meta:
             pdf.style(8.5, GREY)
             pdf.cell(28, 4.5, key)
@@ -257,7 +254,7 @@ class Writer:
             pdf.para("No motifs tagged yet.", 8.5, GREY)
         pdf.heading("Transcript", 11)
         for page in ep.pages:
-            pdf.heading(f"Page {page.index + 1}" + (f"  ({_tags(page.tags)})" if page.tags else ""), 10)
+            pdf.heading(f"Page {page.index + 1}" + (f"  ({tags_text(page.tags)})" if page.tags else ""), 10)
             for panel, bbox in panel_boxes(page):
                 self.panel_block(pdf, page, panel, bbox)
             if page.loose_regions:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 import tempfile
 from datetime import datetime, timezone
@@ -22,14 +23,14 @@ from sqlmodel import select
 from annotator import __version__
 from annotator.bundled import resource
 from annotator.core import models
-from annotator.core.export import ExportError, ExportFormat, Options, Progress, Scope, register, write_file
-from annotator.core.export import comparison
-from annotator.core.export.episode_data import Codebook, Episode, PanelImages, gather, panel_boxes
+from annotator.core.export import ExportError, ExportFormat, Options, Progress, Scope, comparison, register, write_file
+from annotator.core.export.episode_data import Codebook, Episode, PanelImages, gather, grouped, panel_boxes
 from annotator.core.library import scope_episode_ids
 from annotator.core.project import Project
 
 TEMPLATES = resource("templates")  # resources/ in the source tree, annotator/_data/resources when installed
 
+_COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 _MD_SPECIAL = {c: "\\" + c for c in "\\`*_[]{}#+!|~"}
 _MD_SPECIAL.update({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "", "\n": "<br>"})
 _MD_TABLE = str.maketrans(_MD_SPECIAL)
@@ -49,6 +50,11 @@ def _code(value) -> Markup:
     return Markup(str(value).replace("`", "'").replace("\n", " "))
 
 
+def _colour(value) -> str:
+    """A motif colour for a style attribute: only ``#rgb``/``#rrggbb`` forms get through (no CSS injection)."""
+    return value if isinstance(value, str) and _COLOUR.fullmatch(value) else "#888888"
+
+
 def environment(markdown: bool = False) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -60,6 +66,9 @@ def environment(markdown: bool = False) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["code"] = _code
+    env.filters["grouped"] = grouped
+    env.filters["colour"] = _colour
+    env.filters["weblink"] = lambda url: bool(url) and url.lower().startswith(("http://", "https://"))
     env.globals["hd"] = lambda n: Markup("#" * n)
     return env
 
@@ -134,9 +143,10 @@ def _data_uri(_ep, _page, _index, jpeg: bytes) -> Markup:
     return Markup("data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii"))
 
 
-def html_document(project: Project, ids: list[int], options: Options = Options(), progress: Progress | None = None) -> str:
+def html_document(project: Project, ids: list[int], options: Options | None = None,
+                  progress: Progress | None = None) -> str:
     """The HTML summary as a string (the GUI previews it without writing a file)."""
-    return render(project, ids, options, False, _data_uri, progress)
+    return render(project, ids, options or Options(), False, _data_uri, progress)
 
 
 def write_html(project: Project, scope: Scope, out: Path, options: Options, progress: Progress | None) -> list[Path]:

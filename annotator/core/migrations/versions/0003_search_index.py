@@ -31,7 +31,7 @@ def upgrade() -> None:
         sa.Column('coding_id', sa.Integer(), nullable=True),
         sa.Column('character_id', sa.Integer(), nullable=True),
         sa.Column('motif_id', sa.Integer(), nullable=True),
-        sa.Column('pos', sa.Integer(), nullable=False),
+        sa.Column('pos', sa.BigInteger(), nullable=False),
         sa.Column('folded', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.ForeignKeyConstraint(['character_id'], ['character.id'], name=op.f('fk_search_doc_character_id_character'),
                                 ondelete='CASCADE'),
