@@ -52,7 +52,7 @@ def sizes(dist: Path) -> None:
         for size, name in parts:
             print(f"    {name:<41} {mb(size)}")
     for deb in sorted(dist.glob("annotator_*.deb")):
-        out = subprocess.run(["dpkg-deb", "-f", str(deb), "Installed-Size"], capture_output=True, text=True)
+        out = subprocess.run(["dpkg-deb", "-f", str(deb), "Installed-Size"], capture_output=True, text=True, check=False)
         if out.returncode == 0:
             print(f"{deb.name + ' installed':<45} {mb(int(out.stdout) * 1024)}")
 
@@ -60,7 +60,7 @@ def sizes(dist: Path) -> None:
 def start_xvfb() -> subprocess.Popen | None:
     if os.environ.get("DISPLAY") or not shutil.which("Xvfb"):
         return None
-    display = ":%d" % (90 + os.getpid() % 50)
+    display = f":{90 + os.getpid() % 50}"
     server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.environ["DISPLAY"] = display

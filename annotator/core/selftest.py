@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 
@@ -54,7 +54,11 @@ def _bundled_data() -> tuple[str, str]:
 def _tesseract() -> tuple[str, str]:
     """Not a failure when absent: RapidOCR reads without it; say so clearly."""
     from annotator.vision.ocr import EngineUnavailable
-    from annotator.vision.ocr.tesseract import TESS_LANG, TesseractEngine, find_tesseract
+    from annotator.vision.ocr.tesseract import (
+        TESS_LANG,
+        TesseractEngine,
+        find_tesseract,
+    )
 
     engine = TesseractEngine()
     try:
@@ -173,7 +177,7 @@ def run_steps(window_check: Callable[[Path], str] | None, workdir: Path | None =
                     status, detail = func()
                 except StepFailed as exc:
                     status, detail = FAIL, str(exc)
-                except Exception as exc:  # the point of a self-test: report anything, carry on
+                except Exception as exc:  # noqa: BLE001  (the point of a self-test: report anything, carry on)
                     status, detail = FAIL, f"{type(exc).__name__}: {exc}"
                 yield Step(name, status, detail, round(time.perf_counter() - started, 2))
         finally:

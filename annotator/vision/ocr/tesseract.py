@@ -38,7 +38,14 @@ from annotator.vision.ocr.base import (
     Recognition,
     TextLine,
 )
-from annotator.vision.text_regions import cjk_punctuation, find_balloons, ink_layout, ink_mask, is_cjk, join_lines
+from annotator.vision.text_regions import (
+    cjk_punctuation,
+    find_balloons,
+    ink_layout,
+    ink_mask,
+    is_cjk,
+    join_lines,
+)
 
 GLYPH_PX = 40  # glyph height Tesseract reads best at
 TESS_LANG = {"zh": "chi_sim", "zh_vert": "chi_sim_vert", "en": "eng"}
