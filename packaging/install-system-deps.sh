@@ -12,6 +12,11 @@ PACKAGES=(
   xvfb xauth
   python3-venv
 )
+# `install-system-deps.sh packaging`: also what `make package` needs (PyInstaller's objdump,
+# the desktop-file and AppStream validators, lintian).
+if [ "${1:-}" = packaging ]; then
+  PACKAGES+=(binutils desktop-file-utils appstream lintian)
+fi
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

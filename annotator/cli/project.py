@@ -113,12 +113,13 @@ def demo(directory: Path, no_analysis: bool, db: str | None, as_json: bool) -> N
 
 
 @cli.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", required=False, type=click.Path(path_type=Path))
 @db_option
 @click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Save a screenshot of the window to this PNG and quit (for docs and checks).")
 def gui(directory: Path | None, db: str | None, screenshot: Path | None) -> None:
-    """Open the desktop window (on DIRECTORY if given)."""
+    """Open the desktop window (on DIRECTORY if given). Given a comic file (CBZ/ZIP, PDF, image)
+    instead, ask which project receives it and import it as a new episode."""
     from annotator.gui.app import run
 
     code = run(directory, db=db, screenshot=screenshot)

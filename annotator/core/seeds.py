@@ -1,7 +1,8 @@
 """Loading the bundled seeds: the default codebook, the demo cast and the demo project.
 
-``seeds/`` sits beside the package in the source tree; the codebook is read from YAML so
-researchers can read, diff and adapt it without touching code.
+``seeds/`` sits beside the package in the source tree and inside it in an installed build
+(``annotator.bundled`` finds either); the codebook is read from YAML so researchers can read,
+diff and adapt it without touching code.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from pathlib import Path
 import yaml
 from sqlmodel import select
 
+from annotator.bundled import data_dir
 from annotator.core import geometry, models
 from annotator.core.importer import EpisodeSpec, ImportReport, import_pages
 from annotator.core.project import Project, init_project
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS_DIR = data_dir("seeds")
 
 
 class SeedError(RuntimeError):

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, QSettings, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QStyleFactory
 
+from annotator.bundled import APP_ID, resource
 from annotator.core.database import ProjectError
 from annotator.core.project import open_project
 from annotator.gui.context import AppContext
@@ -40,6 +41,8 @@ def application() -> QApplication:
         app.setProperty("annotator-configured", "yes")
         app.setOrganizationName("annotator")
         app.setApplicationName("Comic Panel Annotator")
+        app.setDesktopFileName(APP_ID)  # Wayland and docks match the window to the installed .desktop file
+        app.setWindowIcon(QIcon(str(resource("icons", f"{APP_ID}.svg"))))
         app.setStyle(QStyleFactory.create("Fusion"))
         set_font(app)
     return app
@@ -199,7 +202,15 @@ def run(directory: str | Path | None, db: str | None = None, screenshot: str | P
                 return 1
             candidates = [chosen]
         try:
-            window = windows.open_window(candidates.pop(0))
+            target = candidates.pop(0)
+            if Path(target).is_file():  # a comic opened from the file manager: import it
+                from annotator.gui.open_file import open_file
+
+                window = open_file(windows, Path(target))
+                if window is None:
+                    return 1
+            else:
+                window = windows.open_window(target)
         except ProjectError as exc:
             if screenshot is not None:
                 print(f"error: {exc}", file=sys.stderr)

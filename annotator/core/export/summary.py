@@ -21,13 +21,14 @@ from markupsafe import Markup
 from sqlmodel import select
 
 from annotator import __version__
+from annotator.bundled import resource
 from annotator.core import models
 from annotator.core.export import ExportError, ExportFormat, Options, Progress, Scope, comparison, register, write_file
 from annotator.core.export.episode_data import Codebook, Episode, PanelImages, gather, grouped, panel_boxes
 from annotator.core.library import scope_episode_ids
 from annotator.core.project import Project
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "resources" / "templates"
+TEMPLATES = resource("templates")  # resources/ in the source tree, annotator/_data/resources when installed
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
 _MD_SPECIAL = {c: "\\" + c for c in "\\`*_[]{}#+!|~"}

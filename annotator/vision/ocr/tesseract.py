@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
+import sys
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -35,18 +38,71 @@ from annotator.vision.ocr.base import (
     Recognition,
     TextLine,
 )
-from annotator.vision.text_regions import cjk_punctuation, find_balloons, ink_layout, ink_mask, is_cjk, join_lines
+from annotator.vision.text_regions import (
+    cjk_punctuation,
+    find_balloons,
+    ink_layout,
+    ink_mask,
+    is_cjk,
+    join_lines,
+)
 
 GLYPH_PX = 40  # glyph height Tesseract reads best at
 TESS_LANG = {"zh": "chi_sim", "zh_vert": "chi_sim_vert", "en": "eng"}
+
+
+def _install_locations() -> list[Path]:
+    """Where the usual installers put Tesseract when it is not on PATH (a desktop app started
+    from the Start menu or the Finder often does not get the shell's PATH)."""
+    if sys.platform == "win32":
+        env = os.environ.get
+        roots = [env("ProgramFiles"), env("ProgramFiles(x86)"), env("LOCALAPPDATA") and Path(env("LOCALAPPDATA"), "Programs")]
+        return [Path(root, "Tesseract-OCR", "tesseract.exe") for root in roots if root]
+    if sys.platform == "darwin":  # Homebrew (Apple silicon, Intel), MacPorts
+        return [Path("/opt/homebrew/bin/tesseract"), Path("/usr/local/bin/tesseract"), Path("/opt/local/bin/tesseract")]
+    return [Path("/usr/bin/tesseract"), Path("/usr/local/bin/tesseract")]
+
+
+@functools.lru_cache(maxsize=1)
+def find_tesseract() -> str | None:
+    """The tesseract program: ``$TESSERACT_CMD``, else PATH, else the usual install locations."""
+    named = os.environ.get("TESSERACT_CMD")
+    if named:
+        return named if Path(named).is_file() else None
+    found = shutil.which("tesseract")
+    if found:
+        return found
+    return next((str(p) for p in _install_locations() if p.is_file()), None)
+
+
+def not_found_message() -> str:
+    named = os.environ.get("TESSERACT_CMD")
+    if named:
+        return f"Tesseract not found: TESSERACT_CMD is {named}, which does not exist. RapidOCR reads without it."
+    where = ", ".join(str(p.parent) for p in _install_locations())
+    how = {"win32": "install it from https://github.com/UB-Mannheim/tesseract/wiki",
+           "darwin": "brew install tesseract tesseract-lang"}.get(
+        sys.platform, "apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert")
+    return (f"Tesseract is not installed (not on PATH, not in {where}; set TESSERACT_CMD to its path): "
+            f"{how}. RapidOCR reads without it.")
+
+
+def _pytesseract():
+    """pytesseract, pointed at the tesseract program found by ``find_tesseract``."""
+    import pytesseract
+
+    command = find_tesseract()
+    if command is None:
+        raise EngineUnavailable(not_found_message())
+    pytesseract.pytesseract.tesseract_cmd = command
+    return pytesseract
 
 
 @functools.lru_cache(maxsize=1)
 def _tesseract_version() -> str:
     """Asked once per process: it runs ``tesseract --version``."""
     try:
-        import pytesseract
-
+        pytesseract = _pytesseract()
         return str(pytesseract.get_tesseract_version())
     except Exception:
         return ""
@@ -62,14 +118,13 @@ _LANG_CACHE: dict[str, set[str]] = {}
 
 def installed_languages() -> set[str]:
     """Traineddata installed for the current TESSDATA_PREFIX (cached per prefix)."""
-    import pytesseract
-
+    pytesseract = _pytesseract()
     key = os.environ.get("TESSDATA_PREFIX", "")
     if key not in _LANG_CACHE:
         try:
             _LANG_CACHE[key] = set(pytesseract.get_languages(config=""))
         except pytesseract.TesseractNotFoundError:
-            raise EngineUnavailable("Tesseract is not installed: apt-get install tesseract-ocr") from None
+            raise EngineUnavailable(not_found_message()) from None
         except Exception:  # tesseract runs but cannot list its data directory
             _LANG_CACHE[key] = set()
     return _LANG_CACHE[key]
@@ -147,9 +202,8 @@ class TesseractEngine(OcrEngine):
         return rec
 
     def _read(self, img: np.ndarray, code: str, psm: int, scale: float, offset: tuple[int, int]) -> Recognition:
-        import pytesseract
-
         self.require(code)
+        pytesseract = _pytesseract()
         try:
             data = pytesseract.image_to_data(
                 img, lang=code, config=f"--psm {psm}", output_type=pytesseract.Output.DICT, timeout=self.timeout
