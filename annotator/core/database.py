@@ -18,7 +18,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import create_engine
 
-from annotator.core import models
+from annotator.core import models, search_index  # noqa: F401 - search_index keeps the index in step
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

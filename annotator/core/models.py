@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Optional
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, MetaData, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, ForeignKey, Integer, MetaData, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -248,6 +248,7 @@ class Coding(Versioned, table=True):
     text_region_id: Optional[int] = _fk("textregion.id", nullable=True)
     coder_id: Optional[int] = _fk("coder.id", nullable=True, ondelete="SET NULL")
     memo: str = ""
+    source: str = ""  # how it was made when not by hand, e.g. "search: 境外组织" (auto-code)
 
     @property
     def target(self) -> tuple[str, int]:
@@ -256,6 +257,31 @@ class Coding(Versioned, table=True):
             if value is not None:
                 return kind, value
         raise ValueError("coding without a target")
+
+
+SEARCH_FIELDS = ("text", "translation", "memo", "character", "motif")
+
+
+class SearchDoc(SQLModel, table=True):
+    """One searchable field of one row, folded (see ``core.fold``); the search index's source.
+
+    Written by ``core.search_index`` in the same transaction as the row it mirrors; the foreign
+    keys cascade, so a row deleted by the database itself (a page and its regions) takes its
+    documents along. ``region_id`` and ``pos`` (episode number, page index and region order
+    packed into one integer) let text hits come back in reading order straight from an index.
+    """
+
+    __tablename__ = "search_doc"
+    __table_args__ = NO_REUSE
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    field: str
+    region_id: Optional[int] = _fk("textregion.id", nullable=True)
+    coding_id: Optional[int] = _fk("coding.id", nullable=True)
+    character_id: Optional[int] = _fk("character.id", nullable=True)
+    motif_id: Optional[int] = _fk("motif.id", nullable=True)
+    pos: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, index=True))
+    folded: str = ""
 
 
 class Setting(SQLModel, table=True):

@@ -8,10 +8,10 @@ so it is an undo command written to the database straight away.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPixmap, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDockWidget, QFormLayout, QHBoxLayout, QInputDialog, QLabel, QListWidget,
-    QListWidgetItem, QPlainTextEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget,
+    QListWidgetItem, QPlainTextEdit, QPushButton, QStackedWidget, QTextEdit, QVBoxLayout, QWidget,
 )
 
 from annotator.core import coding, gui_queries
@@ -282,6 +282,23 @@ class InspectorDock(QDockWidget):
             number = [p.id for p in self.editor.data.panels].index(row_id) + 1
             self.panel_form.show_panel(self.editor.panel(row_id), number)
             self.stack.setCurrentWidget(self.panel_form)
+
+    def highlight(self, field: str, spans: list[tuple[int, int]]) -> None:
+        """Mark characters of the shown region's text or translation (a search hit's match)."""
+        form = self.region_form
+        for name, edit in (("text", form.text), ("translation", form.translation)):
+            marks = []
+            if name == field and self.stack.currentWidget() is form:
+                for start, end in spans:
+                    mark = QTextEdit.ExtraSelection()
+                    mark.format.setBackground(QColor("#ffd54f"))
+                    mark.format.setForeground(QColor("#000000"))
+                    cursor = edit.textCursor()
+                    cursor.setPosition(min(start, len(edit.toPlainText())))
+                    cursor.setPosition(min(end, len(edit.toPlainText())), QTextCursor.MoveMode.KeepAnchor)
+                    mark.cursor = cursor
+                    marks.append(mark)
+            edit.setExtraSelections(marks)
 
     def edit_text(self) -> None:
         """Enter on the canvas: jump into the corrected text of the selected region."""

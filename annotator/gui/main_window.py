@@ -17,6 +17,7 @@ from annotator.gui.canvas.view import PageView
 from annotator.gui.context import AppContext
 from annotator.gui.editor import PageEditor
 from annotator.gui.library_dock import LibraryDock
+from annotator.gui.search_dock import SearchDock
 from annotator.gui.status import JobStatusBar
 
 
@@ -38,6 +39,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector)
         self.codebook = CodebookDock(ctx, self.editor, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.codebook)
+        self.search = SearchDock(ctx, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search)
+        self.search.hide()
+        self.search.hitChosen.connect(self.open_hit)
         self.characters = None
         self.comparison = None
         self.history = QDockWidget("Undo history", self)
@@ -97,6 +102,8 @@ class MainWindow(QMainWindow):
         self.action("earlier", "Panel &earlier in reading order", lambda: self.editor.move_selected_panel(-1), "[", edit)
         self.action("later", "Panel &later in reading order", lambda: self.editor.move_selected_panel(1), "]", edit)
         edit.addAction(self.history.toggleViewAction())
+        edit.addSeparator()
+        self.action("search", "&Search texts, memos, speakers and motifs…", self.search.focus_query, "Ctrl+F", edit)
 
         view = bar.addMenu("&View")
         self.action("fit_page", "Fit &page", self.view.fit_page, "Ctrl+0", view)
@@ -106,7 +113,7 @@ class MainWindow(QMainWindow):
         self.action("zoom_out", "Zoom &out", lambda: self.view.zoom_by(0.8), QKeySequence.StandardKey.ZoomOut, view)
         self.action("compare", "&Compare episodes…", self.show_comparison, "Ctrl+Shift+M", view)
         self.docks_menu = view.addMenu("Docks")
-        for dock in (self.library, self.inspector, self.codebook, self.history):
+        for dock in (self.library, self.inspector, self.codebook, self.history, self.search):
             self.docks_menu.addAction(dock.toggleViewAction())
 
         tools = bar.addMenu("&Tools")
@@ -162,6 +169,12 @@ class MainWindow(QMainWindow):
     def _page_shown(self, page_id: int) -> None:
         self.library.select_page(page_id)
         self.ctx.settings.setValue(f"last_page/{self.ctx.project.root}", page_id)
+
+    def open_hit(self, hit) -> None:
+        """A search hit: its page, its region selected, the matched characters highlighted."""
+        self.editor.open_page(hit.page_id)
+        self.view.select([("region", hit.region_id)])
+        self.inspector.highlight(hit.field, hit.spans)
 
     def step_page(self, step: int) -> None:
         ids = self.library.model.page_ids()

@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from sqlmodel import select
 
 from annotator.core import models
+from annotator.core.migrations.env_filters import include_name
 from annotator.core.database import DatabaseTooNew, ProjectError, alembic_config, head_revision, make_engine
 from annotator.core.project import DB_NAME, MARKER, init_project, open_project
 
@@ -58,7 +59,8 @@ def test_upgrade_from_empty_matches_models(tmp_path):
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), models.metadata)
+        opts = {"compare_type": True, "include_name": include_name}
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), models.metadata)
     assert diff == []
 
 

@@ -3,6 +3,7 @@
 from alembic import context
 
 from annotator.core import models  # noqa: F401 - registers every table on the metadata
+from annotator.core.migrations.env_filters import include_name
 
 config = context.config
 target_metadata = models.metadata
@@ -15,6 +16,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -35,7 +37,8 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     context.configure(
-        connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True
+        connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
