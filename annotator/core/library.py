@@ -30,6 +30,7 @@ class PageInfo:
     panels: int = 0
     regions: int = 0
     codings: int = 0
+    status: str = "new"
 
 
 @dataclass
@@ -72,8 +73,11 @@ def _count_by(session, column) -> Counter:
     return Counter(dict(session.exec(select(column, func.count()).group_by(column)).all()))
 
 
-def library(project: Project) -> list[SeriesInfo]:
-    """Series → episodes → pages with annotation counts, in display order."""
+def library(project: Project, status: str | None = None) -> list[SeriesInfo]:
+    """Series → episodes → pages with annotation counts, in display order.
+
+    ``status`` keeps only pages with that status (and the episodes and series holding them).
+    """
     with project.session() as s:
         panels = _count_by(s, models.Panel.page_id)
         regions = _count_by(s, models.TextRegion.page_id)
@@ -119,9 +123,20 @@ def library(project: Project) -> list[SeriesInfo]:
                     panels.get(page.id, 0),
                     regions.get(page.id, 0),
                     page_codings.get(page.id, 0),
+                    page.status,
                 )
             )
+    if status is not None:
+        return _only_status(list(out.values()), status)
     return list(out.values())
+
+
+def _only_status(series: list[SeriesInfo], status: str) -> list[SeriesInfo]:
+    for se in series:
+        for ep in se.episodes:
+            ep.pages = [p for p in ep.pages if p.status == status]
+        se.episodes = [ep for ep in se.episodes if ep.pages]
+    return [se for se in series if se.episodes]
 
 
 def summary(project: Project) -> dict:

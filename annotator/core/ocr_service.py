@@ -19,7 +19,7 @@ from typing import Callable
 
 from sqlmodel import select
 
-from annotator.core import geometry, models
+from annotator.core import geometry, models, ocr_layers
 from annotator.core.batch import map_pages
 from annotator.core.media import write_atomic
 from annotator.core.project import Project
@@ -100,8 +100,11 @@ def _human_touched(session, page_id: int) -> set[int]:
     return ids
 
 
-def store_regions(project: Project, page_id: int, shapes: list[TextShape]) -> OcrResult:
-    """Replace a page's untouched automatic regions with ``shapes``; see the module docstring."""
+def store_regions(project: Project, page_id: int, shapes: list[TextShape], settings: dict | None = None) -> OcrResult:
+    """Replace a page's untouched automatic regions with ``shapes``; see the module docstring.
+
+    The run's readings are also kept as a text layer of their own (``core.ocr_layers``).
+    """
     from annotator.vision.reading import order_regions
 
     result = OcrResult(page_id)
@@ -136,6 +139,10 @@ def store_regions(project: Project, page_id: int, shapes: list[TextShape]) -> Oc
         sequence = renumber(s, rows, [k for k in kept if k.id not in matched])
         for region in sequence:
             region.panel_id = owner_panel(region.bbox, panels)
+        if ordered:
+            s.flush()
+            ocr_layers.record_run(s, page_id, ordered[0].engine, ordered[0].engine_version, settings or {},
+                                  [ocr_layers.reading(r, shape.kind) for r, shape in zip(rows, ordered)])
         page.ocr_at = now
         s.add(page)
         result.kept, result.regions = len(kept), len(sequence)
@@ -194,7 +201,7 @@ def ocr_pages(
                 report.results.append(OcrResult(page_id, error=f"{error.__class__.__name__}: {error}"))
             else:
                 shapes = [_shape_from_json(t, payload["engine"], payload["engine_version"]) for t in payload["texts"]]
-                result = store_regions(project, page_id, shapes)
+                result = store_regions(project, page_id, shapes, {"lang": lang})
                 result.cached = payload.get("cached", False)
                 report.results.append(result)
             done += 1
@@ -232,4 +239,6 @@ def ocr_region(project: Project, region_id: int, engine: str | None = None) -> m
         row.ocr_engine, row.ocr_engine_version = reader.name, reader.version
         row.ocr_at = datetime.now(timezone.utc)
         s.add(row)
+        ocr_layers.record_run(s, row.page_id, reader.name, reader.version, {"lang": row.lang or "auto", "region": True},
+                              [ocr_layers.reading(row)])
         return row
