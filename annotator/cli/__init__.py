@@ -8,6 +8,7 @@ Each area's commands live in their own module and register on the one group in `
 from __future__ import annotations
 
 from annotator.cli import analysis, compare, export, project, search  # noqa: F401  (registers the commands)
+from annotator.cli import layers  # noqa: F401  (registers the commands)
 from annotator.cli.common import cli
 
 
