@@ -145,6 +145,10 @@ class RegionForm(QWidget):
         form.addRow("Language", self.lang)
         form.addRow("", self.vertical)
         form.addRow("Speaker", self.speaker)
+        self.history = QPushButton("History…")
+        self.history.setToolTip("Every correction, translation and speaker change of this region; revert one")
+        self.history.clicked.connect(self.show_history)
+        form.addRow("", self.history)
         form.addRow("Motifs", self.codings)
         self.text.committed.connect(self._text)
         self.translation.committed.connect(lambda t: self._set("Edit translation", translation=t))
@@ -194,6 +198,13 @@ class RegionForm(QWidget):
                 return
             speaker = self.new_character(name)
         self._set("Set speaker", speaker_id=speaker)
+
+    def show_history(self) -> None:
+        from annotator.gui.layers import HistoryDialog
+
+        if self.region_id is not None:
+            self.history_dialog = HistoryDialog(self.ctx, self.region_id, self.editor.page_id, self)
+            self.history_dialog.show()
 
     def new_character(self, name: str) -> int:
         cmd = commands.Create(self.ctx, "New character", "character",

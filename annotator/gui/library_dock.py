@@ -59,6 +59,7 @@ class LibraryDock(QDockWidget):
         super().__init__("Library", parent)
         self.setObjectName("library")
         self.ctx = ctx
+        self.status_filter: str | None = None  # show only pages with this status (gui.layers sets it)
         self.model = LibraryModel(self._request_thumbnail, self)
         self.tree = LibraryTree(self)
         self.tree.setModel(self.model)
@@ -80,7 +81,7 @@ class LibraryDock(QDockWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     def refresh(self) -> None:
-        self.model.load(library(self.ctx.project))
+        self.model.load(library(self.ctx.project, self.status_filter))
 
     def _on_changed(self, kind: str, page_id) -> None:
         """Counts follow edits shortly after; a burst of edits (a vertex drag, an OCR batch)

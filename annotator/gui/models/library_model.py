@@ -100,7 +100,8 @@ class LibraryModel(TreeModel):
         if node.kind == "episode":
             return info.label
         kind = " (strip)" if info.kind == "strip" else ""
-        return f"p. {info.index + 1}{kind}"
+        status = f" · {info.status.replace('_', ' ')}" if info.status != "new" else ""
+        return f"p. {info.index + 1}{kind}{status}"
 
     def _tooltip(self, node: Node) -> str:
         info = node.payload
@@ -111,7 +112,7 @@ class LibraryModel(TreeModel):
             lines = [info.title, info.title_zh, info.published_on or "", info.source_url,
                      f"{c['pages']} pages · {c['panels']} panels · {c['regions']} text regions · {c['codings']} codings"]
             return "\n".join(x for x in lines if x)
-        return f"{info.original_filename}\n{info.width}×{info.height} px"
+        return f"{info.original_filename}\n{info.width}×{info.height} px\nstatus: {info.status.replace('_', ' ')}"
 
     def _icon(self, info: PageInfo) -> QIcon | None:
         icon = self._icons.get(info.id)
