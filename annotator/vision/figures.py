@@ -21,6 +21,7 @@ from annotator.vision.images import as_rgb_array
 
 MIN_HEAD = 0.0015  # smallest head, as a share of the panel's area
 MAX_HEAD = 0.12
+AIM = 0.2  # radians: how far off a tail may point and still mean a head
 
 
 @dataclass
@@ -74,14 +75,19 @@ def find_figures(image, panel: tuple[int, int, int, int], exclude: list[tuple[in
     return sorted(out, key=lambda f: f.head[0])
 
 
-def pointed_at(figures: list[Figure], tip: tuple[float, float], direction: tuple[float, float]) -> list[float]:
-    """How well the tail (tip, direction) points at each figure's head, 0..1."""
+def pointed_at(figures: list[Figure], base: tuple[float, float], direction: tuple[float, float]) -> list[float]:
+    """How well a tail (from the balloon's centre ``base``, along ``direction``) points at each head, 0..1.
+
+    The angle between the tail and the line to the head counts most (a Gaussian of AIM
+    radians); of two heads on the same line, the nearer one wins.
+    """
     scores = []
     for fig in figures:
-        vx, vy = fig.head[0] - tip[0], fig.head[1] - tip[1]
+        vx, vy = fig.head[0] - base[0], fig.head[1] - base[1]
         dist = float(np.hypot(vx, vy)) or 1.0
-        cos = (vx * direction[0] + vy * direction[1]) / dist
-        scores.append(max(0.0, cos) ** 4 / (1.0 + max(0.0, dist - fig.radius) / (8 * fig.radius)))
+        cos = max(-1.0, min(1.0, (vx * direction[0] + vy * direction[1]) / dist))
+        angle = float(np.arccos(cos))
+        scores.append(float(np.exp(-0.5 * (angle / AIM) ** 2)) / (1.0 + dist / (40 * fig.radius)))
     return scores
 
 
