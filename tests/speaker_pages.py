@@ -59,6 +59,15 @@ def _balloon(d: ImageDraw.ImageDraw, cx, cy, a, b, tail, rng: random.Random) -> 
     return int(cx - tw / 2), int(cy - th / 2), int(tw), int(th)
 
 
+def _cross(a, b, other) -> bool:
+    c, d = other
+
+    def side(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
+
+
 def make_page(seed: int, cast: list[str] | None = None) -> tuple[Image.Image, list[dict]]:
     """A page of two panels and its truth: per panel its bbox, figures and balloons in reading order."""
     rng = random.Random(seed)
@@ -96,9 +105,10 @@ def make_page(seed: int, cast: list[str] | None = None) -> tuple[Image.Image, li
                 stop = fig["radius"] + rng.uniform(25, 60)
                 reach = max(0.0, dist - stop) / dist
                 tail = (cx + (hx - cx) * reach, cy + (hy - cy) * reach)
-                if math.hypot(tail[0] - cx, tail[1] - cy) < b * 1.4:
-                    tail = None
+                if math.hypot(tail[0] - cx, tail[1] - cy) < b * 1.4 or any(
+                        _cross((cx, cy), tail, (o["at"], o["tail"])) for o in balloons if o["tail"]):
+                    tail = None  # too short to draw, or it would cut another tail (artists avoid both)
             box = _balloon(d, cx, cy, a, b, tail, rng)
-            balloons.append({"bbox": box, "speaker": speaker, "tail": tail})
+            balloons.append({"bbox": box, "speaker": speaker, "tail": tail, "at": (cx, cy)})
         truth.append({"bbox": (8, top + 8, WIDTH - 16, PANEL_H - 16), "figures": figures, "balloons": balloons})
     return page, truth
