@@ -66,3 +66,52 @@ def test_page_status_from_the_library_filter_and_undo(qtbot, window):
     assert len(library.model.page_ids()) > 1
     ctx.undo.undo()
     assert {r["status"] for r in page_status.statuses(ctx.project) if r["page_id"] == first} != {"done"}
+
+
+def test_suggested_speakers_are_confirmed_with_alt_keys(qtbot, tmp_path, settings, close_window):
+    from speaker_project import build
+    from sqlmodel import select
+
+    from annotator.core import models
+    from annotator.core.annotate import update_region
+    from annotator.core.project import init_project, open_project
+    from annotator.gui.app import Windows, application
+
+    with init_project(tmp_path / "dialogue") as project:
+        truth = build(project, tmp_path / "pages", episodes=1, pages=2, seed=3)
+        cast = dict(project.cast)
+    regions = list(truth)
+    target = regions[-1]
+    with open_project(tmp_path / "dialogue") as project:
+        for region_id in regions[:-1]:  # everything before is attributed already
+            update_region(project, region_id, speaker_id=cast[truth[region_id][0]])
+
+    application()
+    window = Windows(settings).open_window(tmp_path / "dialogue", show=False)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        editor, box = window.editor, window.inspector.region_form.suggestions
+        with window.ctx.project.session() as s:
+            page_id = s.get(models.TextRegion, target).page_id
+        editor.open_page(page_id)
+        editor.view.select([("region", target)])
+        qtbot.waitUntil(lambda: box.buttons[0].isVisible(), timeout=60000)
+        shown = list(box.shown)
+        assert shown[0].character_id == cast[truth[target][0]]
+        assert editor.region(target).speaker_id is None  # shown, not stored
+        qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+        assert editor.region(target).speaker_id == shown[0].character_id
+        with window.ctx.project.session() as s:
+            rows = s.exec(select(models.SpeakerSuggestion).where(models.SpeakerSuggestion.region_id == target)).all()
+        assert sorted((r.rank, r.accepted) for r in rows) == [(i + 1, i == 0) for i in range(len(shown))]
+        assert revisions.history(window.ctx.project, target)[-1].coder == "tester"
+        window.ctx.undo.undo()
+        assert editor.region(target).speaker_id is None
+        qtbot.waitUntil(lambda: box.buttons[0].isVisible(), timeout=60000)
+        if len(shown) >= 2:
+            qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+            assert editor.region(target).speaker_id == shown[1].character_id
+    finally:
+        close_window(window)
+
