@@ -99,7 +99,7 @@ class SuggestionBox(QWidget):
                 button.show()
             else:
                 button.hide()
-        self.status.setText("Suggested (Alt+1..3 confirms; nothing is stored until you do)" if found
+        self.status.setText("Alt+1..3 confirms; not stored until then" if found
                             else "No suggestion: add characters first (File → Characters).")
 
     def confirm(self, rank: int) -> None:
