@@ -24,12 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from speaker_pages import make_page  # noqa: E402
-from speaker_project import build  # noqa: E402
+from speaker_pages import make_page
+from speaker_project import build
 
-from annotator.core import models, speakers  # noqa: E402
-from annotator.core.annotate import update_region  # noqa: E402
-from annotator.core.project import init_project  # noqa: E402
+from annotator.core import speakers
+from annotator.core.annotate import update_region
+from annotator.core.project import init_project
 
 
 def nearest_baseline(episodes: int, pages: int, seed: int) -> tuple[int, int]:
@@ -54,26 +54,25 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        with init_project(Path(tmp) / "p") as project:
-            truth = build(project, Path(tmp) / "pages", args.episodes, args.pages, args.seed)
-            ids = {name: cid for name, cid in project.cast.items()}
-            top1 = top3 = 0
-            by_kind = {}
-            cpu = time.process_time()
-            for region_id, (name, has_tail) in truth.items():
-                suggestions = speakers.suggest(project, region_id)
-                ranked = [sug.character_id for sug in suggestions]
-                kind = "with tail" if has_tail else "without tail"
-                hit1, hit3 = ranked[:1] == [ids[name]], ids[name] in ranked[:3]
-                top1 += hit1
-                top3 += hit3
-                k = by_kind.setdefault(kind, [0, 0, 0])
-                k[0] += hit1
-                k[1] += hit3
-                k[2] += 1
-                update_region(project, region_id, speaker_id=ids[name])  # the coder confirms the truth
-            cpu = time.process_time() - cpu
+    with tempfile.TemporaryDirectory() as tmp, init_project(Path(tmp) / "p") as project:
+        truth = build(project, Path(tmp) / "pages", args.episodes, args.pages, args.seed)
+        ids = {name: cid for name, cid in project.cast.items()}
+        top1 = top3 = 0
+        by_kind = {}
+        cpu = time.process_time()
+        for region_id, (name, has_tail) in truth.items():
+            suggestions = speakers.suggest(project, region_id)
+            ranked = [sug.character_id for sug in suggestions]
+            kind = "with tail" if has_tail else "without tail"
+            hit1, hit3 = ranked[:1] == [ids[name]], ids[name] in ranked[:3]
+            top1 += hit1
+            top3 += hit3
+            k = by_kind.setdefault(kind, [0, 0, 0])
+            k[0] += hit1
+            k[1] += hit3
+            k[2] += 1
+            update_region(project, region_id, speaker_id=ids[name])  # the coder confirms the truth
+        cpu = time.process_time() - cpu
     n = len(truth)
     near, total = nearest_baseline(args.episodes, args.pages, args.seed)
     result = {"balloons": n, "top1": top1 / n, "top3": top3 / n, "nearest_figure_top1": near / total,

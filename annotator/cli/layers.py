@@ -112,4 +112,4 @@ def status(directory, episode, series, page, new_status, only, db, as_json) -> N
             rows = [r for r in rows if r["status"] == only]
     data = rows[0] if page is not None else {"pages": rows}
     emit(data, as_json, lambda d: [click.echo(f"ep {r['episode']} p.{r['page']:<3} {r['status']:12} {r['file']}")
-                                   for r in (d["pages"] if "pages" in d else [d])])
+                                   for r in d.get("pages", [d])])

@@ -16,13 +16,15 @@ from __future__ import annotations
 import difflib
 import getpass
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, inspect, select as sa_select
+from sqlalchemy import event, inspect
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Session
 from sqlmodel import select
 

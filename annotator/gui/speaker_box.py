@@ -8,9 +8,9 @@ speaker in the combo box records them all as rejected.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
-from PySide6.QtCore import Qt
 
 from annotator.core import annotate, speakers
 from annotator.core.revisions import acting

@@ -61,7 +61,7 @@ def find_figures(image, panel: tuple[int, int, int, int], exclude: list[tuple[in
     area = float(crop.shape[0] * crop.shape[1])
     out = []
     for i in range(1, count):
-        x, y, w, h, n = stats[i]
+        _x, y, w, h, n = stats[i]
         if not MIN_HEAD * area <= n <= MAX_HEAD * area or not 0.4 <= w / max(h, 1) <= 2.5 or n < 0.4 * w * h:
             continue
         cx, cy = centroids[i]

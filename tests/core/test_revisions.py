@@ -110,9 +110,8 @@ def test_new_region_with_values_is_recorded_as_imported(project, page):
 
 
 def test_unknown_source_is_refused():
-    with pytest.raises(ValueError, match="unknown revision source"):
-        with revisions.acting(source="guessed"):
-            pass
+    with pytest.raises(ValueError, match="unknown revision source"), revisions.acting(source="guessed"):
+        pass
 
 
 def test_every_ocr_run_is_a_layer(project, page):
