@@ -124,7 +124,9 @@ class Page(Versioned, table=True):
     direction: Optional[str] = None  # None: inherit the episode's; a book may mix layouts
     segmented_at: Optional[datetime] = None
     ocr_at: Optional[datetime] = None
-    status: str = Field(default="new", index=True)  # see PAGE_STATUSES; set by core.page_status
+    # see PAGE_STATUSES; set by core.page_status. The server default lets migration 0004 add the
+    # column in place (a table copy of ``page`` would cascade-delete its panels and regions).
+    status: str = Field(default="new", index=True, sa_column_kwargs={"server_default": "new"})
 
 
 class Panel(Versioned, table=True):

@@ -145,3 +145,31 @@ def test_page_status_set_filtered_and_started_by_the_first_revision(project, pag
         page_status.set_status(project, page, "finished")
     with pytest.raises(annotate.NotFound):
         page_status.set_status(project, 999, "done")
+
+
+def test_migration_0004_keeps_every_row_and_marks_worked_pages(project, page):
+    """Down to 0003 and up again: no panel or region lost (no copy of ``page``), statuses derived."""
+    from alembic import command
+
+    from annotator.core.database import alembic_config, make_engine
+    from annotator.core.project import open_project
+
+    region = _region(project, page)
+    annotate.add_panel(project, page, [[0, 0], [400, 0], [400, 400], [0, 400]])
+    annotate.update_region(project, region, translation="hello")
+    page_status.set_status(project, page, "reviewed")
+    root, url = project.root, project.url
+    project.close()
+    engine = make_engine(url)
+    cfg = alembic_config(url)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0003")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM panel").scalar() == 1
+        assert conn.exec_driver_sql("SELECT count(*) FROM textregion").scalar() == 1
+    engine.dispose()
+    with open_project(root) as again:
+        assert page_status.statuses(again)[0]["status"] == "in_progress"  # worked on, status unknown before
+        assert len(annotate.page_data(again, page).panels) == 1
+        assert annotate.page_data(again, page).regions[0].translation == "hello"

@@ -71,21 +71,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_speaker_suggestion_coder_id'), ['coder_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_speaker_suggestion_region_id'), ['region_id'], unique=False)
 
-    with op.batch_alter_table('page', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False,
-                                      server_default='new'))
-        batch_op.create_index(batch_op.f('ix_page_status'), ['status'], unique=False)
-    with op.batch_alter_table('page', schema=None) as batch_op:
-        batch_op.alter_column('status', server_default=None)
+    # Plain ALTERs, not a batch copy: recreating ``page`` would make SQLite (foreign keys on)
+    # delete every panel and region through ON DELETE CASCADE when the old table is dropped.
+    op.add_column('page', sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False,
+                                    server_default='new'))
+    op.create_index(op.f('ix_page_status'), 'page', ['status'], unique=False)
     op.execute("UPDATE page SET status = 'in_progress' WHERE id IN (SELECT page_id FROM textregion"
                " WHERE text IS NOT NULL OR translation <> '' OR speaker_id IS NOT NULL)")
 
 
-
 def downgrade() -> None:
-    with op.batch_alter_table('page', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_page_status'))
-        batch_op.drop_column('status')
+    op.drop_index(op.f('ix_page_status'), table_name='page')
+    op.drop_column('page', 'status')  # ALTER TABLE DROP COLUMN (SQLite >= 3.35), no table copy
 
     with op.batch_alter_table('speaker_suggestion', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_speaker_suggestion_region_id'))
