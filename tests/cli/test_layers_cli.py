@@ -67,3 +67,17 @@ def test_status_set_list_and_filter(demo_dir):
     assert "no page 99" in run("status", demo_dir, "--episode", 1, "--page", 99, code=1).stderr
     assert run("status", demo_dir, "--page", 1, code=2).exit_code == 2
     assert "done" in run("status", demo_dir, "--episode", 1).stdout
+
+
+def test_cli_text_edit_is_a_revision_by_the_coder_in_the_environment(demo_dir):
+    import pytest
+
+    if "text" not in cli.commands:
+        pytest.skip("`annotator text` is not on this branch yet (it comes with the suite branch)")
+    region = _corrected_region(demo_dir)
+    result = CliRunner(env={"ANNOTATOR_CODER": "Morgan"}).invoke(
+        cli, ["text", str(demo_dir), str(region), "--translation", "Edited on the command line", "--json"])
+    assert result.exit_code == 0, result.output
+    last = json.loads(run("history", demo_dir, "--region", region, "--json").stdout)["revisions"][-1]
+    assert (last["field"], last["new"], last["coder"], last["source"]) == (
+        "translation", "Edited on the command line", "Morgan", "typed")
