@@ -72,7 +72,17 @@ def find_figures(image, panel: tuple[int, int, int, int], exclude: list[tuple[in
         sig = signature(body) if body.size else np.zeros(18 * 8, np.float32)
         out.append(Figure(head=(float(cx + px), float(cy + py)), radius=float(radius),
                           bbox=(int(bx0 + px), int(y + py), int(bx1 - bx0), int(crop.shape[0] - y)), signature=sig))
-    return sorted(out, key=lambda f: f.head[0])
+    return sorted(_one_per_figure(out), key=lambda f: f.head[0])
+
+
+def _one_per_figure(found: list[Figure]) -> list[Figure]:
+    """Skin blobs close together (a face and its hand, a face split by a shadow) are one figure:
+    keep the largest of each cluster."""
+    kept: list[Figure] = []
+    for fig in sorted(found, key=lambda f: -f.radius):
+        if all(np.hypot(fig.head[0] - k.head[0], fig.head[1] - k.head[1]) > 2.5 * k.radius for k in kept):
+            kept.append(fig)
+    return kept
 
 
 def pointed_at(figures: list[Figure], base: tuple[float, float], direction: tuple[float, float]) -> list[float]:
