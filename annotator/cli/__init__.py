@@ -7,7 +7,7 @@ Each area's commands live in their own module and register on the one group in `
 
 from __future__ import annotations
 
-from annotator.cli import analysis, annotate, codebook, compare, exchange, export, project, search, selftest, team  # noqa: F401  (registers the commands)
+from annotator.cli import analysis, annotate, codebook, compare, exchange, export, layers, project, search, selftest, team  # noqa: F401  (registers the commands)
 from annotator.cli.common import cli
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from annotator.core import models
+from annotator.core.revisions import acting
 from annotator.core.annotate import get_row
 from annotator.core.project import Project
 from annotator.core.search import hit_region_ids, search
@@ -70,7 +71,7 @@ def apply_motif(project: Project, region_ids: list[int], motif_id: int, query: s
 
 def apply_speaker(project: Project, region_ids: list[int], speaker_id: int) -> dict:
     """Make the character the speaker of each region; returns the previous speakers."""
-    with project.session() as s:
+    with acting(source="auto-coded"), project.session() as s:
         get_row(s, models.Character, speaker_id)
         before = []
         for region in s.exec(select(models.TextRegion).where(models.TextRegion.id.in_(region_ids))).all():
@@ -83,7 +84,7 @@ def apply_speaker(project: Project, region_ids: list[int], speaker_id: int) -> d
 
 def undo(project: Project, done: dict) -> None:
     """Reverse ``apply_motif`` or ``apply_speaker`` (rows deleted since are skipped)."""
-    with project.session() as s:
+    with acting(source="reverted"), project.session() as s:
         for coding_id in done.get("codings", []):
             row = s.get(models.Coding, coding_id)
             if row is not None:

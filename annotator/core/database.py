@@ -19,6 +19,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import create_engine
 
 from annotator.core import models, search_index  # noqa: F401 - search_index keeps the index in step
+from annotator.core import revisions  # noqa: F401 - revisions records every change to the human layer
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

@@ -31,6 +31,7 @@ class PageInfo:
     regions: int = 0
     codings: int = 0
     checked: int = 0  # text regions a person has corrected or accepted (text is not NULL)
+    status: str = "new"
 
 
 @dataclass
@@ -74,8 +75,11 @@ def _count_by(session, column) -> Counter:
     return Counter(dict(session.exec(select(column, func.count()).group_by(column)).all()))
 
 
-def library(project: Project) -> list[SeriesInfo]:
-    """Series → episodes → pages with annotation counts, in display order."""
+def library(project: Project, status: str | None = None) -> list[SeriesInfo]:
+    """Series → episodes → pages with annotation counts, in display order.
+
+    ``status`` keeps only pages with that status (and the episodes and series holding them).
+    """
     with project.session() as s:
         panels = _count_by(s, models.Panel.page_id)
         regions = _count_by(s, models.TextRegion.page_id)
@@ -125,9 +129,20 @@ def library(project: Project) -> list[SeriesInfo]:
                     regions.get(page.id, 0),
                     page_codings.get(page.id, 0),
                     checked.get(page.id, 0),
+                    page.status,
                 )
             )
+    if status is not None:
+        return _only_status(list(out.values()), status)
     return list(out.values())
+
+
+def _only_status(series: list[SeriesInfo], status: str) -> list[SeriesInfo]:
+    for se in series:
+        for ep in se.episodes:
+            ep.pages = [p for p in ep.pages if p.status == status]
+        se.episodes = [ep for ep in se.episodes if ep.pages]
+    return [se for se in series if se.episodes]
 
 
 def summary(project: Project) -> dict:

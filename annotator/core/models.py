@@ -32,6 +32,9 @@ REGION_KINDS = ("speech", "thought", "caption", "sfx", "sign", "other")
 PAGE_KINDS = ("page", "strip")
 DIRECTIONS = ("auto", "ltr", "rtl")
 CODING_TARGETS = ("episode", "page", "panel", "text_region")
+PAGE_STATUSES = ("new", "in_progress", "done", "reviewed")
+REVISION_FIELDS = ("text", "translation", "speaker_id")
+REVISION_SOURCES = ("typed", "accepted-ocr", "imported", "auto-coded", "reverted")
 
 
 def utcnow() -> datetime:
@@ -122,6 +125,9 @@ class Page(Versioned, table=True):
     direction: Optional[str] = None  # None: inherit the episode's; a book may mix layouts
     segmented_at: Optional[datetime] = None
     ocr_at: Optional[datetime] = None
+    # see PAGE_STATUSES; set by core.page_status. The server default lets migration 0004 add the
+    # column in place (a table copy of ``page`` would cascade-delete its panels and regions).
+    status: str = Field(default="new", index=True, sa_column_kwargs={"server_default": "new"})
 
 
 class Panel(Versioned, table=True):
@@ -283,6 +289,67 @@ class SearchDoc(SQLModel, table=True):
     motif_id: Optional[int] = _fk("motif.id", nullable=True)
     pos: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, index=True))
     folded: str = ""
+
+
+class Revision(SQLModel, table=True):
+    """One change to a region's human layer: its correction, translation or speaker.
+
+    Written by ``core.revisions`` from a flush hook, so no service can forget it. ``region_id``
+    is deliberately not a foreign key: the history outlives a deleted region (ids are never
+    reused) and is there again when undo restores it. Values are stored as text (a speaker as
+    its character id); ``None`` means "no value" (no correction, no speaker).
+    """
+
+    __table_args__ = NO_REUSE
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    region_id: int = Field(index=True)
+    field: str
+    old_value: Optional[str] = None
+    new_value: Optional[str] = None
+    coder_id: Optional[int] = _fk("coder.id", nullable=True, ondelete="SET NULL")
+    source: str = "typed"  # see REVISION_SOURCES
+    at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class OcrRun(SQLModel, table=True):
+    """One OCR run on a page: a text layer (engine, version, settings) with every reading it made.
+
+    ``readings`` is a list of {"region_id", "bbox", "text", "confidence", "vertical", "lang",
+    "kind"}; the regions' ``ocr_*`` fields stay the latest reading, this keeps all of them.
+    """
+
+    __tablename__ = "ocr_run"
+    __table_args__ = NO_REUSE
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    page_id: Optional[int] = _fk("page.id")
+    engine: str = ""
+    engine_version: str = ""
+    settings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    readings: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class SpeakerSuggestion(SQLModel, table=True):
+    """A speaker suggested for a region and what the coder did with it.
+
+    Suggestions are never written to ``TextRegion.speaker_id`` by themselves; a row here is
+    recorded when a coder confirms one (``accepted``) or picks someone else / dismisses them
+    (``accepted`` false for every suggestion not taken), so the suggester can be scored.
+    """
+
+    __tablename__ = "speaker_suggestion"
+    __table_args__ = NO_REUSE
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    region_id: Optional[int] = _fk("textregion.id")
+    character_id: Optional[int] = _fk("character.id")
+    rank: int = 0
+    score: float = 0.0
+    accepted: bool = False
+    coder_id: Optional[int] = _fk("coder.id", nullable=True, ondelete="SET NULL")
+    at: datetime = Field(default_factory=utcnow, nullable=False)
 
 
 class Setting(SQLModel, table=True):

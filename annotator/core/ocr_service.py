@@ -23,7 +23,7 @@ from typing import Callable
 from sqlmodel import select
 
 from annotator import geometry
-from annotator.core import models
+from annotator.core import models, ocr_layers
 from annotator.core.batch import map_pages
 from annotator.core.media import write_atomic
 from annotator.core.names import page_labels
@@ -142,8 +142,11 @@ def _human_touched(session, page_id: int) -> set[int]:
     return ids
 
 
-def store_regions(project: Project, page_id: int, shapes: list[TextShape]) -> OcrResult:
-    """Replace a page's untouched automatic regions with ``shapes``; see the module docstring."""
+def store_regions(project: Project, page_id: int, shapes: list[TextShape], settings: dict | None = None) -> OcrResult:
+    """Replace a page's untouched automatic regions with ``shapes``; see the module docstring.
+
+    The run's readings are also kept as a text layer of their own (``core.ocr_layers``).
+    """
     from annotator.vision.reading import order_regions
 
     result = OcrResult(page_id)
@@ -178,6 +181,10 @@ def store_regions(project: Project, page_id: int, shapes: list[TextShape]) -> Oc
         sequence = renumber(s, rows, [k for k in kept if k.id not in matched])
         for region in sequence:
             region.panel_id = owner_panel(region.bbox, panels)
+        if ordered:
+            s.flush()
+            ocr_layers.record_run(s, page_id, ordered[0].engine, ordered[0].engine_version, settings or {},
+                                  [ocr_layers.reading(r, shape.kind) for r, shape in zip(rows, ordered)])
         page.ocr_at = now
         s.add(page)
         result.kept, result.regions = len(kept), len(sequence)
@@ -281,7 +288,7 @@ def ocr_pages(
     results = map_pages(in_process if workers == 1 else _ocr_task, list(tasks), workers=workers,
                         cancelled=cancelled, timeout=timeout)
     try:
-        _store_all(project, report, results, tasks, names, page_ids, progress)
+        _store_all(project, report, results, tasks, names, page_ids, progress, lang)
     finally:
         if relay is not None:  # stopping the relay's manager process takes a moment: not on the caller's time
             threading.Thread(target=relay.close, daemon=True).start()
@@ -289,7 +296,7 @@ def ocr_pages(
     return report
 
 
-def _store_all(project, report, results, tasks, names, page_ids, progress) -> None:
+def _store_all(project, report, results, tasks, names, page_ids, progress, lang: str) -> None:
     from annotator.vision.ocr import OcrCancelled
 
     done = 0
@@ -302,7 +309,7 @@ def _store_all(project, report, results, tasks, names, page_ids, progress) -> No
                                                 label=names.get(page_id, "")))
             else:
                 shapes = [_shape_from_json(t, payload["engine"], payload["engine_version"]) for t in payload["texts"]]
-                result = store_regions(project, page_id, shapes)
+                result = store_regions(project, page_id, shapes, {"lang": lang})
                 result.cached = payload.get("cached", False)
                 result.label = names.get(page_id, "")
                 report.results.append(result)
@@ -333,4 +340,6 @@ def ocr_region(project: Project, region_id: int, engine: str | None = None) -> m
         row.ocr_engine, row.ocr_engine_version = reader.name, reader.version or None
         row.ocr_at = datetime.now(timezone.utc)
         s.add(row)
+        ocr_layers.record_run(s, row.page_id, reader.name, reader.version, {"lang": row.lang or "auto", "region": True},
+                              [ocr_layers.reading(row)])
         return row

@@ -15,7 +15,7 @@ import yaml
 from sqlmodel import select
 
 from annotator.bundled import data_dir
-from annotator.core import geometry, models
+from annotator.core import geometry, models, revisions
 from annotator.core.importer import EpisodeSpec, ImportReport, import_pages
 from annotator.core.project import Project, init_project
 
@@ -167,7 +167,7 @@ def load_demo_coding(project: Project, path: Path | None = None) -> int:
     where = {image: (int(ep["number"]), index) for ep in meta["episodes"] for index, image in enumerate(ep["pages"])}
     coders = {name: project.coder(name) for name in data.get("coders", [])}
     added = 0
-    with project.session() as s:
+    with revisions.acting(next(iter(coders), None), "imported"), project.session() as s:
         motif = {m.name: m.id for m in s.exec(select(models.Motif))}
         cast = {c.name: c.id for c in s.exec(select(models.Character))}
         episode_id = {e.number: e.id for e in s.exec(select(models.Episode))}

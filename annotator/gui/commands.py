@@ -13,7 +13,7 @@ from typing import Any, Callable
 from PySide6.QtGui import QUndoCommand
 
 from annotator import geometry
-from annotator.core import annotate, coding, episodes
+from annotator.core import annotate, coding, episodes, revisions
 from annotator.core.annotate import Conflict, NotFound
 
 GEOMETRY_ID = 1001
@@ -53,7 +53,9 @@ class Edit(QUndoCommand):
 
     def _run(self, step: Callable[[], None]) -> None:
         try:
-            step()
+            # Revisions of the human layer name the window's coder; an undo puts an older value back.
+            with revisions.acting(self.ctx.coder_name, "reverted" if step == self.revert else None):
+                step()
         except (NotFound, Conflict, ValueError) as exc:
             self.ctx.status.emit(f"{self.text()}: {exc}")
             self.setObsolete(True)

@@ -19,6 +19,7 @@ from annotator.core.models import REGION_KINDS
 from annotator.gui import commands
 from annotator.gui.context import AppContext
 from annotator.gui.editor import PageEditor
+from annotator.gui.speaker_box import SuggestionBox
 
 LANGS = ("zh", "en", "zh-Hant", "ja", "ko", "other")
 
@@ -200,6 +201,12 @@ class RegionForm(QWidget):
         form.addRow("Language", self.lang)
         form.addRow("", self.vertical)
         form.addRow("Speaker", self.speaker)
+        self.suggestions = SuggestionBox(ctx, editor)
+        form.addRow("Suggested", self.suggestions)
+        self.history = QPushButton("History…")
+        self.history.setToolTip("Every correction, translation and speaker change of this region; revert one")
+        self.history.clicked.connect(self.show_history)
+        form.addRow("", self.history)
         form.addRow("Motifs", self.codings)
         self.text.committed.connect(self._text)
         self.translation.committed.connect(lambda t: self._set("Edit translation", translation=t))
@@ -236,6 +243,7 @@ class RegionForm(QWidget):
             self.speaker.addItem(character_label(c), c.id)
         self.speaker.addItem("New character…", -1)
         self.speaker.setCurrentIndex(max(0, self.speaker.findData(region.speaker_id)))
+        self.suggestions.show_region(region)
         self.codings.show_target(("text_region", region.id))
 
     def _set(self, label: str, **fields) -> None:
@@ -254,7 +262,15 @@ class RegionForm(QWidget):
             if not ok or not name.strip():
                 return
             speaker = self.new_character(name)
+        self.suggestions.chosen_elsewhere(speaker)
         self._set("Set speaker", speaker_id=speaker)
+
+    def show_history(self) -> None:
+        from annotator.gui.layers import HistoryDialog
+
+        if self.region_id is not None:
+            self.history_dialog = HistoryDialog(self.ctx, self.region_id, self.editor.page_id, self)
+            self.history_dialog.show()
 
     def new_character(self, name: str) -> int:
         cmd = commands.Create(self.ctx, "New character", "character",

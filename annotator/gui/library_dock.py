@@ -66,6 +66,7 @@ class LibraryDock(QDockWidget):
         super().__init__("Library", parent)
         self.setObjectName("library")
         self.ctx = ctx
+        self.status_filter: str | None = None  # show only pages with this status (gui.layers sets it)
         self.model = LibraryModel(self._request_thumbnail, self)
         self.tree = LibraryTree(self)
         self.tree.setModel(self.model)
@@ -91,7 +92,7 @@ class LibraryDock(QDockWidget):
     def refresh(self) -> None:
         """Reload now; a background refresh still running is then stale."""
         self._generation += 1
-        self._show(library(self.ctx.project))
+        self._show(library(self.ctx.project, self.status_filter))
 
     def _show(self, infos) -> None:
         """When rows come or go the model resets, so open rows and selection are put back."""
@@ -207,13 +208,13 @@ class LibraryDock(QDockWidget):
         would freeze typing after each edit, so the refresh that follows edits runs on a worker.
         Only the newest result is shown."""
         self._generation += 1
-        generation, project = self._generation, self.ctx.project
+        generation, project, status = self._generation, self.ctx.project, self.status_filter
 
         def deliver(infos) -> None:
             if generation == self._generation:
                 self._show(infos)
 
-        self.ctx.jobs.run_op(lambda _control: library(project), deliver, label="Refreshing the library",
+        self.ctx.jobs.run_op(lambda _control: library(project, status), deliver, label="Refreshing the library",
                              visible=False)
 
     def _on_changed(self, change: Change) -> None:

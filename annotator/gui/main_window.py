@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QUndoView, 
 
 from annotator.core import episodes
 from annotator.core.importer import EpisodeSpec
-from annotator.gui import commands, operations
+from annotator.gui import commands, layers, operations
 from annotator.gui import help as help_pages
 from annotator.gui.app import apply_theme, application
 from annotator.gui.codebook_dock import CodebookDock
@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
                     "Ctrl+Alt+S", page)
         self.action("ocr_selection", "OCR pages selected in the li&brary", self.ocr_selection, "Ctrl+Alt+O", page)
         self.library.tree.addActions([self.actions[k] for k in ("segment_selection", "ocr_selection")])
+        layers.install_status_controls(self.library, self.ctx)
         code = bar.addMenu("&Code")
         for digit in "123456789":
             self.action(f"tag_{digit}", f"Tag with motif {digit}", lambda d=digit: self.codebook.tag_shortcut(d),

@@ -17,7 +17,8 @@ def test_library_model(qapp, qtmodeltester, demo_dir):
         qtmodeltester.check(model, force_py=True)
         assert len(model.page_ids()) == 6
         strip = next(p for p in model.page_ids() if model.page_info(p).kind == "strip")
-        assert model.data(model.find("page", strip)) == "p. 1 (strip)"
+        # the coded demo corrected the strip's balloons, so its first revision made it "in progress"
+        assert model.data(model.find("page", strip)) == "p. 1 (strip) · in progress"
         model.load(library(project))  # same shape: counts refresh in place
         qtmodeltester.check(model, force_py=True)
 

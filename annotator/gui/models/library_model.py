@@ -104,7 +104,8 @@ class LibraryModel(TreeModel):
         if node.kind == "episode":
             return info.label
         kind = " (strip)" if info.kind == "strip" else ""
-        return f"p. {info.index + 1}{kind}"
+        status = f" · {info.status.replace('_', ' ')}" if info.status != "new" else ""
+        return f"p. {info.index + 1}{kind}{status}"
 
     def _tooltip(self, node: Node) -> str:
         info = node.payload
@@ -117,7 +118,7 @@ class LibraryModel(TreeModel):
                      f"({c['checked']} checked) · {c['codings']} codings"]
             return "\n".join(x for x in lines if x)
         return (f"{info.original_filename}\n{info.width}×{info.height} px\n"
-                f"{info.checked} of {info.regions} text regions checked")
+                f"{info.checked} of {info.regions} text regions checked\nstatus: {info.status.replace('_', ' ')}")
 
     def _icon(self, info: PageInfo) -> QIcon | None:
         icon = self._icons.get(info.id)
