@@ -173,3 +173,32 @@ def test_migration_0004_keeps_every_row_and_marks_worked_pages(project, page):
         assert page_status.statuses(again)[0]["status"] == "in_progress"  # worked on, status unknown before
         assert len(annotate.page_data(again, page).panels) == 1
         assert annotate.page_data(again, page).regions[0].translation == "hello"
+
+
+def test_imported_annotations_are_revisions_from_the_import(tmp_path):
+    """A transcript imported from another tool is recorded as 'imported' by the importing coder."""
+    import json
+
+    from PIL import Image
+    from sqlmodel import select
+
+    from annotator.core import annotate, models
+    from annotator.core.exchange.importing import import_annotations
+    from annotator.core.importer import EpisodeSpec, import_pages
+    from annotator.core.project import init_project
+
+    with init_project(tmp_path / "p") as project:
+        image = tmp_path / "page.png"
+        Image.new("RGB", (400, 300), "white").save(image)
+        page = import_pages(project, [image], EpisodeSpec(series="S", number=1)).page_ids[0]
+        annotate.add_region(project, page, [[10, 10], [200, 10], [200, 80], [10, 80]])
+        doc = tmp_path / "transcript.json"
+        doc.write_text(json.dumps({"pages": [{"file": "page.png", "width": 400, "height": 300, "regions": [
+            {"polygon": [[10, 10], [200, 10], [200, 80], [10, 80]], "text": "境外组织",
+             "translation": "overseas organisation"}]}]}, ensure_ascii=False), encoding="utf-8")
+        import_annotations(project, [doc], "json", coder="Morgan")
+        with project.session() as s:
+            rows = s.exec(select(models.Revision)).all()
+            coders = {c.id: c.name for c in s.exec(select(models.Coder))}
+        assert {(r.field, r.new_value, r.source, coders.get(r.coder_id)) for r in rows} >= {
+            ("text", "境外组织", "imported", "Morgan"), ("translation", "overseas organisation", "imported", "Morgan")}

@@ -84,6 +84,7 @@ def read(path: Path, fmt: str) -> list[PageIn]:
 def import_annotations(project: Project, paths: list[Path], fmt: str | None = None,
                        coder: str | None = None) -> ImportResult:
     """Import annotation files (or folders of them) into the project as one transaction."""
+    from annotator.core import revisions
     from annotator.core.exchange import codebook
 
     if fmt is not None and fmt not in FORMATS:
@@ -92,7 +93,7 @@ def import_annotations(project: Project, paths: list[Path], fmt: str | None = No
     kinds = {path: fmt or sniff(path) for path in files}
     codebooks = [p for p in files if kinds[p] == "qdc"]
     items = [item for p in files if kinds[p] != "qdc" for item in read(p, kinds[p])]
-    with project.transaction():
+    with project.transaction(), revisions.acting(coder=coder, source="imported"):
         added = sum(codebook.import_codebook(project, p) for p in codebooks)
         result = apply(project, items, coder, files=len(files)) if items else ImportResult(files=len(files))
     result.motifs_added = added
