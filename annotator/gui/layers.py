@@ -116,8 +116,8 @@ class HistoryDialog(QDialog):
         ctx.changed.connect(self._changed)
         self.reload()
 
-    def _changed(self, kind, _page) -> None:
-        if kind in ("region", "character") and self.isVisible():
+    def _changed(self, change) -> None:
+        if change.kind.value in ("region", "character") and self.isVisible():
             self.reload()
 
     def reload(self) -> None:

@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from annotator.vision.images import as_rgb_array, load_array
-from annotator.vision.ocr import OcrEngine, get_engine
+from annotator.vision.ocr import OcrCancelled, OcrEngine, get_engine
 from annotator.vision.shapes import Point, TextShape, rect_polygon
 from annotator.vision.text_regions import (
     ELONGATED,
@@ -70,9 +70,11 @@ def read_page(
     typical = float(np.median([min(ln.bbox[2], ln.bbox[3]) for ln in lines])) if lines else 0.0
     balloons = _balloons(rgb, lines)
     for n, (group, body) in enumerate(balloons):
-        if progress:
-            progress(n, len(balloons), "balloons")
+        if should_stop is not None and should_stop():
+            raise OcrCancelled("reading cancelled")
         regions.extend(_read_group(rgb, engine, group, body, lang, typical))
+        if progress:
+            progress(n + 1, len(balloons), "balloons")
     return order_regions(regions, panels)
 
 

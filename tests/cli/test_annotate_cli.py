@@ -52,18 +52,21 @@ def test_tag_and_untag_by_motif_name(proj, monkeypatch):
     root, panel = proj["root"], proj["panels"][1]
     first = out("tag", root, HOTLINE, "--panel", panel, "--memo", "calls 12339")
     assert first["target"] == {"kind": "panel", "id": panel} and first["motif"] == HOTLINE
-    again = out("tag", root, first["motif_id"], "--panel", panel, "--coder", "Lin")  # by id; idempotent
+    again = out("tag", root, first["motif_id"], "--panel", panel)  # by id; the same coder again: idempotent
     assert again["coding_id"] == first["coding_id"]
+    other = out("tag", root, first["motif_id"], "--panel", panel, "--coder", "Lin")  # another coder: their own
+    assert other["coding_id"] != first["coding_id"]
     with open_project(root) as project:
-        (row,) = coding.codings_for(project, ("panel", panel))
-        coder = project.coder("Morgan")
-    assert (row.motif_id, row.memo, row.coder_id) == (first["motif_id"], "calls 12339", coder)
+        rows = coding.codings_for(project, ("panel", panel))
+        morgan, lin = project.coder("Morgan"), project.coder("Lin")
+    assert [(r.motif_id, r.memo, r.coder_id) for r in rows] == [(first["motif_id"], "calls 12339", morgan),
+                                                                 (first["motif_id"], "", lin)]
     out("tag", root, HOTLINE, "--region", proj["regions"][0])
 
-    removed = out("untag", root, HOTLINE, "--panel", panel)
+    removed = out("untag", root, HOTLINE, "--panel", panel)  # Morgan's own coding; Lin's stays
     assert removed["removed_coding_id"] == first["coding_id"]
     with open_project(root) as project:
-        assert coding.codings_for(project, ("panel", panel)) == []
+        assert [c.id for c in coding.codings_for(project, ("panel", panel))] == [other["coding_id"]]
         assert len(coding.codings_for(project, ("text_region", proj["regions"][0]))) == 1  # the other stays
     assert "is not tagged with" in run("untag", root, HOTLINE, "--panel", panel, code=1).stderr
     assert "panel 9999 does not exist" in run("tag", root, HOTLINE, "--panel", 9999, code=1).stderr

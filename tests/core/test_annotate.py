@@ -136,13 +136,15 @@ def test_coding_target_must_be_known(page_project):
 
 def test_update_panel_returns_what_undoes_it(page_project):
     page = page_project.page_ids[0]
-    panel = annotate.add_panel(page_project, page, [[0, 0], [100, 0], [100, 80], [0, 80]], source="auto")
+    panel = annotate.add_panel(page_project, page, [[0, 0], [100, 0], [100, 80], [0, 80]], source="auto",
+                               confidence=0.8)
     before = annotate.update_panel(page_project, panel, polygon=[[0, 0], [120, 0], [120, 80], [0, 80]], memo="wide")
-    assert before == {"polygon": [[0.0, 0.0], [100.0, 0.0], [100.0, 80.0], [0.0, 80.0]], "memo": "", "source": "auto"}
+    assert before == {"polygon": [[0.0, 0.0], [100.0, 0.0], [100.0, 80.0], [0.0, 80.0]], "memo": "", "source": "auto",
+                      "confidence": 0.8}
     row = annotate.page_data(page_project, page).panels[-1]
-    assert (row.bbox, row.memo, row.source) == ((0, 0, 120, 80), "wide", "manual")
+    assert (row.bbox, row.memo, row.source, row.confidence) == ((0, 0, 120, 80), "wide", "manual", None)
     annotate.update_panel(page_project, panel, **before)
     row = annotate.page_data(page_project, page).panels[-1]
-    assert (row.bbox, row.memo, row.source) == ((0, 0, 100, 80), "", "auto")
+    assert (row.bbox, row.memo, row.source, row.confidence) == ((0, 0, 100, 80), "", "auto", 0.8)
     with pytest.raises(ValueError, match="not editable"):
         annotate.update_panel(page_project, panel, order=3)

@@ -53,9 +53,9 @@ def test_library_counts_follow_edits_from_a_worker_thread(qtbot, window, monkeyp
     threads = []
     real = library_dock.library
 
-    def counted(project):
+    def counted(project, *args):
         threads.append(threading.current_thread())
-        return real(project)
+        return real(project, *args)
 
     monkeypatch.setattr(library_dock, "library", counted)
     page = window.editor.page_id

@@ -55,6 +55,7 @@ SCRIPT = textwrap.dedent("""
 @pytest.mark.parametrize("mode", ["run", "script"])
 def test_exit_with_a_window_open_is_clean(demo_dir, tmp_path, mode):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), PYTHONFAULTHANDLER="1")
+    (tmp_path / "settings.ini").write_text("[General]\ncoder=tester\n", encoding="utf-8")  # signed in
     done = subprocess.run([sys.executable, "-c", SCRIPT, str(demo_dir), mode, str(tmp_path / "settings.ini")],
                           env=env, capture_output=True, text=True, timeout=300)
     assert "returned 0" in done.stdout, done.stderr
