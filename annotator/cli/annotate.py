@@ -121,19 +121,22 @@ def tag(directory, motif, episode_id, page_id, panel_id, region_id, memo, coder,
 @PROJECT
 @click.argument("motif")
 @target_options
+@coder_option
 @db_option
 @json_option
 @service_errors
-def untag(directory, motif, episode_id, page_id, panel_id, region_id, db, as_json) -> None:
-    """Remove MOTIF (id or name) from one target."""
+def untag(directory, motif, episode_id, page_id, panel_id, region_id, coder, db, as_json) -> None:
+    """Remove this coder's MOTIF (id or name) from one target; other coders' codings stay."""
     from annotator.core import coding
 
     target = one_target(episode_id, page_id, panel_id, region_id)
     with _open(directory, db) as project:
         row = find_motif(project, motif)
-        found = [c for c in coding.codings_for(project, target) if c.motif_id == row.id]
+        name = coder or default_coder()
+        names = coding.coder_names(project)
+        found = [c for c in coding.codings_for(project, target) if c.motif_id == row.id and names.get(c.coder_id) == name]
         if not found:
-            raise click.ClickException(f"{target[0]} {target[1]} is not tagged with {row.name}")
+            raise click.ClickException(f"{target[0]} {target[1]} is not tagged with {row.name} by {name}")
         coding.delete_coding(project, found[0].id)
     emit({"removed_coding_id": found[0].id, "motif": row.name, "target": {"kind": target[0], "id": target[1]}},
          as_json, lambda r: click.echo(f"Removed {r['motif']} from {r['target']['kind']} {r['target']['id']}"))
