@@ -25,6 +25,7 @@ import numpy as np
 from annotator.vision.images import as_rgb_array, load_array
 from annotator.vision.ocr import OcrCancelled, OcrEngine, get_engine
 from annotator.vision.shapes import Point, TextShape, rect_polygon
+from annotator.vision.balloons import find_body
 from annotator.vision.text_regions import (
     ELONGATED,
     TextLine,
@@ -32,7 +33,6 @@ from annotator.vision.text_regions import (
     cjk_punctuation,
     column_end_marks,
     cut_across,
-    find_body,
     glyph_text,
     group_lines,
     guess_lang,

@@ -21,23 +21,8 @@ from annotator.vision.ocr import (
 )
 from annotator.vision.reading import order_regions, read_file, read_page
 from annotator.vision.shapes import TextShape, rect_polygon
-from annotator.vision.text_regions import ink_layout
-
-
-def norm(s: str) -> str:
-    """The corpus scorer's normalisation: whitespace dropped, ，。？！ folded to ASCII."""
-    return "".join(s.split()).replace("，", ",").replace("。", ".").replace("？", "?").replace("！", "!")
-
-
-def cer(truth: str, got: str) -> float:
-    a, b = norm(truth), norm(got)
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1] / max(1, len(a))
+from annotator.vision.balloons import ink_layout
+from scoring import cer, norm
 
 
 def group_of(item: dict) -> str:

@@ -17,7 +17,7 @@ from test_ocr import _recall, cer, norm
 from annotator.vision.images import load_array
 from annotator.vision.ocr import EngineUnavailable, OcrError, OcrTimeout, TesseractEngine, get_engine
 from annotator.vision.reading import read_file, read_page
-from annotator.vision.text_regions import ink_layout
+from annotator.vision.balloons import ink_layout
 
 DEMO = Path(__file__).resolve().parents[2] / "seeds" / "demo"
 TRUTH = {p["image"]: p for p in json.loads((DEMO / "truth.json").read_text(encoding="utf-8"))["pages"]}

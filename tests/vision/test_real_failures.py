@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 from annotator.vision.ocr import get_engine
 from annotator.vision.reading import read_page
 from annotator.vision.text_regions import TextLine, cut_across, glyph_text, grid_orientation
+from scoring import cer, norm
 
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
@@ -24,21 +25,6 @@ def cjk_font(size: int) -> ImageFont.FreeTypeFont:
     if not FONT.exists():
         pytest.skip("Noto CJK font missing: apt-get install fonts-noto-cjk")
     return ImageFont.truetype(str(FONT), size)
-
-
-def norm(s: str) -> str:
-    return "".join(s.split()).replace("，", ",").replace("。", ".").replace("？", "?").replace("！", "!")
-
-
-def cer(truth: str, got: str) -> float:
-    a, b = norm(truth), norm(got)
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1] / max(1, len(a))
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ Tesseract reads whole pages badly (97 % CER on vertical Chinese with the naive c
 cannot find balloons, so it only ever sees one balloon at a time:
 
 1. crop to the balloon's ink (blobs touching the crop edge, i.e. outline and art, are dropped);
-2. find orientation and glyph size from the ink (``text_regions.ink_layout``) unless the
+2. find orientation and glyph size from the ink (``balloons.ink_layout``) unless the
    detector already knows the orientation;
 3. rescale so glyphs are about 40 px tall, the size Tesseract's LSTM models read best;
 4. binarise (Otsu, dark text on white whatever the caption polarity) and pad with white;
@@ -16,7 +16,7 @@ Text and confidence come from one ``image_to_data`` call. Each call has a time l
 exceeding it raises ``OcrTimeout``.
 
 The page detector is RapidOCR's text detector when installed (boxes only), else the
-OpenCV balloon finder in ``text_regions``.
+OpenCV balloon finder in ``balloons``.
 """
 
 from __future__ import annotations
@@ -38,14 +38,8 @@ from annotator.vision.ocr.base import (
     Recognition,
     TextLine,
 )
-from annotator.vision.text_regions import (
-    cjk_punctuation,
-    find_balloons,
-    ink_layout,
-    ink_mask,
-    is_cjk,
-    join_lines,
-)
+from annotator.vision.balloons import find_balloons, ink_layout, ink_mask
+from annotator.vision.text_regions import cjk_punctuation, is_cjk, join_lines
 
 GLYPH_PX = 40  # glyph height Tesseract reads best at
 TESS_LANG = {"zh": "chi_sim", "zh_vert": "chi_sim_vert", "en": "eng"}
